@@ -1,0 +1,343 @@
+"""Core: themes, CNRS institutes, published key figures, and the bases every record shares."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Provenance(models.Model):
+    """Where a record's facts come from and when someone last checked them."""
+
+    source_title = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Title of the document or page the facts were taken from."),
+    )
+    source_url = models.URLField(
+        _("source link"), max_length=500, blank=True, help_text=_("Address of that source.")
+    )
+    checked_on = models.DateField(
+        _("last checked"),
+        null=True,
+        blank=True,
+        help_text=_("When the facts were last checked against the source."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Audited(models.Model):
+    """Who created and last changed a record, and when; stamped by the admin, never typed."""
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modified by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CatalogQuerySet(models.QuerySet):
+    """Reads shared by every public record: publication, country and theme filters.
+
+    Subclasses name the lookups that reach a country code and a theme slug.
+    """
+
+    country_lookup: str | None = None
+    theme_lookup: str | None = "themes__slug"
+
+    def published(self):
+        return self.filter(status=Publishable.Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=Publishable.Status.DRAFT)
+
+    def _via(self, lookup: str, values):
+        """Rows related to any of ``values`` through a to-many ``lookup``, without duplicates."""
+        inner = self.model._default_manager.filter(**{f"{lookup}__in": values}).values("pk")
+        return self.filter(pk__in=inner)
+
+    def for_country(self, *codes):
+        if self.country_lookup is None:
+            raise NotImplementedError(f"{self.model.__name__} has no country")
+        normalized = [str(code).upper() for code in codes if code]
+        return self._via(self.country_lookup, normalized)
+
+    def for_theme(self, *slugs):
+        """Rows on any of the themes, a parent theme including its sub-themes."""
+        if self.theme_lookup is None:
+            raise NotImplementedError(f"{self.model.__name__} has no theme")
+        return self._via(self.theme_lookup, Theme.objects.expand_slugs(slugs))
+
+
+class DatedQuerySet(CatalogQuerySet):
+    """Status from dates: a row is active between its start and end (either may be open)."""
+
+    start_field = "start_on"
+    end_field = "end_on"
+
+    def _started(self, on):
+        return Q(**{f"{self.start_field}__isnull": True}) | Q(**{f"{self.start_field}__lte": on})
+
+    def _not_ended(self, on):
+        return Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gte": on})
+
+    def active(self, on=None):
+        on = on or today()
+        return self.filter(self._started(on) & self._not_ended(on))
+
+    def ended(self, on=None):
+        on = on or today()
+        return self.filter(**{f"{self.end_field}__lt": on})
+
+    def upcoming(self, on=None):
+        on = on or today()
+        return self.filter(**{f"{self.start_field}__gt": on})
+
+    def with_status(self, *statuses, on=None):
+        """Rows in any of the statuses ``active``, ``ended``, ``upcoming``."""
+        on = on or today()
+        condition = Q(pk__in=[])
+        if "active" in statuses:
+            condition |= self._started(on) & self._not_ended(on)
+        if "ended" in statuses:
+            condition |= Q(**{f"{self.end_field}__lt": on})
+        if "upcoming" in statuses:
+            condition |= Q(**{f"{self.start_field}__gt": on})
+        return self.filter(condition)
+
+    def during_year(self, *years):
+        """Rows active at some point of any of the years."""
+        condition = Q(pk__in=[])
+        for year in years:
+            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            condition |= self._started(last) & self._not_ended(first)
+        return self.filter(condition)
+
+
+class DateStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("date status", "Active")
+    ENDED = "ended", pgettext_lazy("date status", "Ended")
+    UPCOMING = "upcoming", pgettext_lazy("date status", "Upcoming")
+
+
+def date_status(start, end, on=None) -> str:
+    on = on or today()
+    if start and start > on:
+        return DateStatus.UPCOMING
+    if end and end < on:
+        return DateStatus.ENDED
+    return DateStatus.ACTIVE
+
+
+class Publishable(models.Model):
+    """A record that is a draft until a DERCI editor publishes it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("publication status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("publication status", "Published")
+
+    status = models.CharField(
+        _("publication status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("Only published records appear on the public site, the API and exports."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def publish(self, *, user=None, save=True):
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+        if user is not None and hasattr(self, "updated_by"):
+            self.updated_by = user
+        if save:
+            self.save()
+
+    def unpublish(self, *, user=None, save=True):
+        self.status = self.Status.DRAFT
+        if user is not None and hasattr(self, "updated_by"):
+            self.updated_by = user
+        if save:
+            self.save()
+
+
+class ThemeQuerySet(models.QuerySet):
+    def expand_slugs(self, slugs) -> list[str]:
+        """The given slugs with every descendant theme's slug (one query for the whole tree)."""
+        wanted = {str(s).strip().lower() for s in slugs if s}
+        if not wanted:
+            return []
+        children: dict[str | None, list[str]] = {}
+        for slug, parent_slug in Theme.objects.values_list("slug", "parent__slug"):
+            children.setdefault(parent_slug, []).append(slug)
+        result, stack = set(), list(wanted)
+        while stack:
+            slug = stack.pop()
+            if slug in result:
+                continue
+            result.add(slug)
+            stack.extend(children.get(slug, []))
+        return sorted(result)
+
+
+class Theme(Provenance):
+    """A scientific theme records are tagged with (biodiversity under environment…)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Broader theme this one belongs to; filtering on the parent includes it."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="%(app_label)s_%(class)s_slug_not_empty"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("instruments:list") + f"?theme={self.slug}"
+
+
+class Institute(Provenance):
+    """One of the ten CNRS institutes (INEE, INSB, INC…)."""
+
+    code = models.CharField(
+        _("code"), max_length=10, unique=True, help_text=_("Official acronym, e.g. INEE.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    usage_name = models.CharField(
+        _("usage name"),
+        max_length=200,
+        blank=True,
+        help_text=_('The "CNRS + discipline" name used since 2023–24.'),
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("CNRS institute")
+        verbose_name_plural = _("CNRS institutes")
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("instruments:list") + f"?institute={self.code}"
+
+
+class KeyFigureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Publishable.Status.PUBLISHED)
+
+
+class KeyFigure(Publishable, Provenance, Audited):
+    """An officially published figure, with its source and date; never a live count."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", pgettext_lazy("figure qualifier", "exactly")
+        ABOUT = "about", pgettext_lazy("figure qualifier", "about")
+        MORE_THAN = "more_than", pgettext_lazy("figure qualifier", "more than")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("e.g. %"))
+    label = models.CharField(_("label"), max_length=300)
+    as_of = models.DateField(
+        _("as of"), help_text=_("Date (or start of the year) the figure describes.")
+    )
+    as_of_label = models.CharField(
+        _("period"),
+        max_length=100,
+        blank=True,
+        help_text=_('How the source dates it, e.g. "FP7 / Horizon 2020 era".'),
+    )
+    compare_with = models.CharField(
+        _("live count to compare with"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            'What the portal counts for the same thing: "offices", "institutions", '
+            '"agreements", "instruments", or "kind:CODE" (e.g. kind:IRN).'
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = KeyFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+
+    def __str__(self):
+        return f"{self.display_value} {self.label}"
+
+    @property
+    def display_value(self) -> str:
+        value = self.value.normalize()
+        text = f"{value:f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        prefix = {"about": "~", "more_than": "> "}.get(self.qualifier, "")
+        return f"{prefix}{text}{self.unit}"
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -1,0 +1,305 @@
+"""Instruments: the kinds of cooperation tool, networks of them, and each instrument."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import (
+    Audited,
+    CatalogQuerySet,
+    DatedQuerySet,
+    Institute,
+    Provenance,
+    Publishable,
+    Theme,
+    date_status,
+)
+from offices.models import Country, Office
+from partnerships.models import Agreement, Institution, Milestone
+
+
+class KindQuerySet(models.QuerySet):
+    def resolve_codes(self, codes) -> list[str]:
+        """Current kind codes for the given codes, current or legacy, in any case.
+
+        A current code wins over a legacy name spelled the same (PRC is both the current
+        joint research project and one of the names IEA replaced).
+        """
+        wanted = {str(c).strip().upper() for c in codes if c and str(c).strip()}
+        if not wanted:
+            return []
+        current = set(self.filter(code__in=wanted).values_list("code", flat=True))
+        legacy = LegacyName.objects.filter(code__in=wanted - current).values_list(
+            "kind__code", flat=True
+        )
+        return sorted(current | set(legacy))
+
+
+class Kind(Provenance):
+    """A kind of cooperation instrument (IEA, IRP, IRN, IRL, UMIFRE…), with the names it replaced."""
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, help_text=_("Current acronym, upper case.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    duration = models.CharField(
+        _("typical duration"), max_length=100, blank=True, help_text=_("e.g. 5 years.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = KindQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("instrument kind")
+        verbose_name_plural = _("instrument kinds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code=models.functions.Upper("code")) & ~Q(code=""),
+                name="%(app_label)s_%(class)s_code_upper",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("instruments:list") + f"?kind={self.code}"
+
+
+class LegacyName(Provenance):
+    """A former name of a kind of instrument (LIA, now IRP), still accepted by filters and search."""
+
+    kind = models.ForeignKey(
+        Kind, verbose_name=_("current kind"), on_delete=models.CASCADE, related_name="legacy_names"
+    )
+    code = models.CharField(_("former code"), max_length=20, unique=True)
+    name = models.CharField(_("former name"), max_length=200)
+    replaced_in = models.PositiveSmallIntegerField(
+        _("replaced in (year)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+
+    def __str__(self):
+        return f"{self.code} → {self.kind.code}"
+
+
+class NetworkQuerySet(DatedQuerySet):
+    country_lookup = "countries__code"
+    start_field = "launched_on"
+    end_field = "ended_on"
+
+    def in_sector(self, *slugs):
+        return self._via("countries__sector__slug", slugs)
+
+
+class Network(Publishable, Provenance, Audited):
+    """A network whose nodes are instruments: the Franco-Chinese carbon-neutrality network (CNC)."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    launched_on = models.DateField(
+        _("launched on"), null=True, blank=True, help_text=_("Official inauguration.")
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("axes (themes)"),
+        blank=True,
+        related_name="networks",
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="networks"
+    )
+    institutions = models.ManyToManyField(
+        Institution,
+        verbose_name=_("steering institutions"),
+        blank=True,
+        related_name="networks",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("founding agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="networks",
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("following office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="networks",
+    )
+    milestones = models.ManyToManyField(
+        Milestone, verbose_name=_("milestones"), blank=True, related_name="networks"
+    )
+    website = models.URLField(_("website"), blank=True)
+    researchers = models.PositiveIntegerField(
+        _("researchers (published figure)"), null=True, blank=True
+    )
+    laboratories = models.PositiveIntegerField(
+        _("laboratories (published figure)"), null=True, blank=True
+    )
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(launched_on__isnull=True)
+                | Q(ended_on__gte=F("launched_on")),
+                name="%(app_label)s_%(class)s_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.acronym} – {self.name}" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("instruments:network", kwargs={"slug": self.slug})
+
+
+class InstrumentQuerySet(DatedQuerySet):
+    country_lookup = "countries__code"
+
+    def of_kind(self, *codes):
+        return self.filter(kind__code__in=Kind.objects.resolve_codes(codes))
+
+    def for_institute(self, *codes):
+        return self._via("institutes__code", [str(c).upper() for c in codes if c])
+
+    def for_institution(self, *slugs):
+        return self._via("partners__slug", slugs)
+
+    def in_network(self, *slugs):
+        return self._via("networks__slug", slugs)
+
+    def in_sector(self, *slugs):
+        return self._via("countries__sector__slug", slugs)
+
+
+class Instrument(Publishable, Provenance, Audited):
+    """One cooperation instrument: a network, a joint project or laboratory, a programme…"""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=60, blank=True, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.ForeignKey(
+        Kind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="instruments"
+    )
+    start_on = models.DateField(_("start"), null=True, blank=True, db_index=True)
+    end_on = models.DateField(_("end"), null=True, blank=True, db_index=True)
+    summary = models.TextField(_("summary"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="instruments"
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="instruments"
+    )
+    institutes = models.ManyToManyField(
+        Institute, verbose_name=_("CNRS institutes"), blank=True, related_name="instruments"
+    )
+    partners = models.ManyToManyField(
+        Institution,
+        verbose_name=_("partner institutions"),
+        blank=True,
+        related_name="instruments",
+    )
+    coordinators = models.CharField(
+        _("coordinators"),
+        max_length=300,
+        blank=True,
+        help_text=_("Names of the coordinators, as published."),
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("following office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instruments",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("launched under agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instruments",
+    )
+    networks = models.ManyToManyField(
+        Network, verbose_name=_("node of networks"), blank=True, related_name="nodes"
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("predecessor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successors",
+        help_text=_("The instrument this one grew out of (a LIA that became an IRP…)."),
+    )
+    milestones = models.ManyToManyField(
+        Milestone, verbose_name=_("milestones"), blank=True, related_name="instruments"
+    )
+    website = models.URLField(_("website"), blank=True)
+    image = models.ImageField(_("image"), upload_to="instruments/", blank=True)
+    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_on", "slug"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True)
+                | Q(start_on__isnull=True)
+                | Q(end_on__gte=F("start_on")),
+                name="%(app_label)s_%(class)s_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_credit=""),
+                name="%(app_label)s_%(class)s_image_has_credit",
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=True) | ~Q(predecessor=F("pk")),
+                name="%(app_label)s_%(class)s_not_own_predecessor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.acronym} – {self.title}" if self.acronym else self.title
+
+    def get_absolute_url(self):
+        return reverse("instruments:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("An instrument cannot end before it starts.")})
+        if self.image and not self.image_credit:
+            raise ValidationError({"image_credit": _("An image needs a credit line.")})
+        if self.pk and self.predecessor_id == self.pk:
+            raise ValidationError({"predecessor": _("An instrument cannot precede itself.")})
+
+    @property
+    def date_status(self) -> str:
+        return date_status(self.start_on, self.end_on)

@@ -1,0 +1,269 @@
+"""Offices: the four geographic sectors, every ISO country, the offices and what they cover."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from core.models import Audited, CatalogQuerySet, Provenance, Publishable, today
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
+
+
+class Sector(Provenance):
+    """One of the four geographic poles of CNRS international cooperation."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("offices:sector", kwargs={"slug": self.slug})
+
+
+class CountryQuerySet(models.QuerySet):
+    def for_country(self, *codes):
+        return self.filter(code__in=[str(c).upper() for c in codes if c])
+
+    def in_sector(self, *slugs):
+        return self.filter(sector__slug__in=slugs)
+
+
+class Country(models.Model):
+    """One ISO 3166-1 country; names and flags in every language come from django-countries."""
+
+    code = CountryField(_("country"), unique=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Filled from the ISO list when loaded; used for search and sorting."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        on_delete=models.PROTECT,
+        related_name="countries",
+        help_text=_("The geographic pole that follows this country."),
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name or str(self.code.name)
+
+    def get_absolute_url(self):
+        return reverse("countries:detail", kwargs={"iso2": self.iso2})
+
+    @property
+    def iso2(self) -> str:
+        return str(self.code).lower()
+
+
+class OfficeQuerySet(CatalogQuerySet):
+    country_lookup = "coverages__country__code"
+    theme_lookup = None
+
+    def open(self, on_year=None):
+        year = on_year or today().year
+        return self.filter(Q(closed__isnull=True) | Q(closed__gte=year))
+
+    def closed_offices(self, on_year=None):
+        year = on_year or today().year
+        return self.filter(closed__lt=year)
+
+    def in_sector(self, *slugs):
+        return self.filter(sector__slug__in=slugs)
+
+
+class Office(Publishable, Provenance, Audited):
+    """A CNRS representative office abroad, open or closed."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=120)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("host country"),
+        on_delete=models.PROTECT,
+        related_name="hosted_offices",
+    )
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="offices"
+    )
+    opened = models.PositiveSmallIntegerField(
+        _("opened (year)"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    closed = models.PositiveSmallIntegerField(
+        _("closed (year)"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("For an office that closed or moved; empty while it is open."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successors",
+        help_text=_("The office this one took over from (Rio de Janeiro → Sao Paulo)."),
+    )
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    photo = models.ImageField(_("photo"), upload_to="offices/", blank=True)
+    photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed__isnull=True)
+                | Q(opened__isnull=True)
+                | Q(closed__gte=F("opened")),
+                name="%(app_label)s_%(class)s_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_credit=""),
+                name="%(app_label)s_%(class)s_photo_has_credit",
+            ),
+        ]
+        indexes = [models.Index(fields=["closed"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("offices:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.opened and self.closed and self.closed < self.opened:
+            raise ValidationError({"closed": _("An office cannot close before it opened.")})
+        if self.photo and not self.photo_credit:
+            raise ValidationError({"photo_credit": _("A photo needs a credit line.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed is None or self.closed >= today().year
+
+
+class CoverageQuerySet(models.QuerySet):
+    def current(self, on_year=None):
+        year = on_year or today().year
+        return self.filter(
+            Q(start_year__isnull=True) | Q(start_year__lte=year),
+            Q(end_year__isnull=True) | Q(end_year__gte=year),
+        )
+
+    def past(self, on_year=None):
+        year = on_year or today().year
+        return self.filter(end_year__lt=year)
+
+
+class Coverage(Provenance):
+    """An office following a country, from and until which year."""
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="coverages"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="coverages"
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("from (year)"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Empty: since the office opened."),
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("until (year)"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Last year the office covered the country; empty while it still does."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = CoverageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "country"]
+        verbose_name = _("coverage")
+        verbose_name_plural = _("coverages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="%(app_label)s_%(class)s_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "country", "start_year"],
+                name="%(app_label)s_%(class)s_unique_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "end_year"])]
+
+    def __str__(self):
+        return f"{self.office} – {self.country} ({self.period})"
+
+    def clean(self):
+        super().clean()
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("The end year cannot precede the start year.")})
+
+    @property
+    def period(self) -> str:
+        start = self.start_year or (self.office.opened if self.office_id else None) or ""
+        end = self.end_year or ""
+        return f"{start}–{end}" if start or end else ""
+
+    @property
+    def is_current(self) -> bool:
+        year = today().year
+        return (self.start_year is None or self.start_year <= year) and (
+            self.end_year is None or self.end_year >= year
+        )

@@ -1,0 +1,377 @@
+"""Partnerships: partner institutions, signed agreements, joint calls and the cooperation's milestones."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.models import (
+    Audited,
+    CatalogQuerySet,
+    DatedQuerySet,
+    Provenance,
+    Publishable,
+    Theme,
+    date_status,
+    today,
+)
+from offices.models import Country, Office
+
+# A ROR id: "0", six characters of Crockford base32 in lower case (no i, l, o, u), two check digits.
+ROR_PATTERN = r"^0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}$"
+ror_validator = RegexValidator(
+    ROR_PATTERN,
+    _(
+        "A ROR id has nine characters: a 0, six letters or digits (no i, l, o, u) and two "
+        "digits, e.g. 02feahw73."
+    ),
+)
+
+
+class InstitutionQuerySet(CatalogQuerySet):
+    country_lookup = "country__code"
+    theme_lookup = None
+
+    def for_country(self, *codes):
+        return self.filter(country__code__in=[str(c).upper() for c in codes if c])
+
+    def in_sector(self, *slugs):
+        return self.filter(country__sector__slug__in=slugs)
+
+
+class Institution(Publishable, Provenance, Audited):
+    """A partner organisation, foreign or French: academy, university, agency, laboratory…"""
+
+    class Kind(models.TextChoices):
+        ACADEMY = "academy", _("Academy")
+        UNIVERSITY = "university", _("University")
+        FUNDING_AGENCY = "funding_agency", _("Funding agency")
+        MINISTRY = "ministry", _("Ministry")
+        RESEARCH_ORGANISATION = "research_organisation", _("Research organisation")
+        LABORATORY = "laboratory", _("Laboratory")
+        OTHER = "other", pgettext_lazy("institution kind", "Other")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER, db_index=True
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="institutions",
+        help_text=_("Where the institution is based; empty for an international body."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("e.g. an institute of the Chinese Academy of Sciences, a lab's university."),
+    )
+    ror_id = models.CharField(
+        _("ROR id"),
+        max_length=9,
+        blank=True,
+        validators=[ror_validator],
+        help_text=_("Research Organization Registry identifier, e.g. 02feahw73 (unique)."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="institutions/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    offices_operated = models.ManyToManyField(
+        Office,
+        verbose_name=_("offices run jointly with CNRS"),
+        blank=True,
+        related_name="joint_operators",
+        help_text=_("Offices this institution runs together with CNRS (IRD in Pretoria)."),
+    )
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ror_id"],
+                condition=~Q(ror_id=""),
+                name="%(app_label)s_%(class)s_unique_ror",
+            ),
+            models.CheckConstraint(
+                condition=Q(ror_id="") | Q(ror_id__regex=ROR_PATTERN),
+                name="%(app_label)s_%(class)s_ror_format",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("institutions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def ror_url(self) -> str:
+        return f"https://ror.org/{self.ror_id}" if self.ror_id else ""
+
+
+class AgreementQuerySet(DatedQuerySet):
+    country_lookup = "countries__code"
+    start_field = "signed_on"
+    end_field = "expires_on"
+
+    def in_sector(self, *slugs):
+        return self._via("countries__sector__slug", slugs)
+
+    def for_institution(self, *slugs):
+        return self._via("parties__slug", slugs)
+
+
+class Agreement(Publishable, Provenance, Audited):
+    """A signed partnership between CNRS (or the French State) and foreign institutions."""
+
+    class Kind(models.TextChoices):
+        FRAMEWORK = "framework", _("Framework agreement")
+        MEMORANDUM = "memorandum", _("Memorandum of understanding")
+        ADMINISTRATIVE = "administrative", _("Administrative agreement")
+        JOINT_CALL = "joint_call", _("Joint call agreement")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental agreement")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    parties = models.ManyToManyField(
+        Institution, verbose_name=_("parties"), blank=True, related_name="agreements"
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="agreements"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="agreements"
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, db_index=True)
+    renewed_on = models.DateField(_("renewed on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(
+        _("document (PDF)"),
+        upload_to="agreements/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("following office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "slug"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(expires_on__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_expires_after_signed",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewed_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(renewed_on__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_renewed_after_signed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnerships:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.signed_on and self.expires_on and self.expires_on < self.signed_on:
+            raise ValidationError({"expires_on": _("An agreement cannot expire before signature.")})
+        if self.signed_on and self.renewed_on and self.renewed_on < self.signed_on:
+            raise ValidationError({"renewed_on": _("A renewal cannot precede the signature.")})
+
+    @property
+    def date_status(self) -> str:
+        return date_status(self.signed_on, self.expires_on)
+
+
+class CallQuerySet(DatedQuerySet):
+    country_lookup = "countries__code"
+    start_field = "opens_on"
+    end_field = "closes_on"
+
+    def open_now(self, on=None):
+        return self.active(on=on)
+
+    def in_sector(self, *slugs):
+        return self._via("countries__sector__slug", slugs)
+
+    def for_institution(self, *slugs):
+        return self._via("funders__slug", slugs)
+
+
+class Call(Publishable, Provenance, Audited):
+    """A call for joint projects, usually run under an agreement (the CNRS–NSFC call)."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    funders = models.ManyToManyField(
+        Institution, verbose_name=_("funders"), blank=True, related_name="calls"
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="calls"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="calls"
+    )
+    opens_on = models.DateField(_("opens on"), null=True, blank=True, db_index=True)
+    closes_on = models.DateField(
+        _("closes on (deadline)"), null=True, blank=True, db_index=True
+    )
+    max_projects = models.PositiveSmallIntegerField(
+        _("projects funded (at most)"), null=True, blank=True
+    )
+    funding = models.CharField(
+        _("funding"), max_length=300, blank=True, help_text=_("e.g. up to €20,000 per project.")
+    )
+    projects_start = models.DateField(_("projects start"), null=True, blank=True)
+    projects_end = models.DateField(_("projects end"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("call page"), blank=True)
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("following office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-closes_on", "slug"]
+        verbose_name = _("call for proposals")
+        verbose_name_plural = _("calls for proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True)
+                | Q(opens_on__isnull=True)
+                | Q(closes_on__gte=F("opens_on")),
+                name="%(app_label)s_%(class)s_closes_after_opens",
+            ),
+            models.CheckConstraint(
+                condition=Q(projects_end__isnull=True)
+                | Q(projects_start__isnull=True)
+                | Q(projects_end__gte=F("projects_start")),
+                name="%(app_label)s_%(class)s_projects_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("calls:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
+        if self.projects_start and self.projects_end and self.projects_end < self.projects_start:
+            raise ValidationError({"projects_end": _("Projects cannot end before they start.")})
+
+    @property
+    def date_status(self) -> str:
+        return date_status(self.opens_on, self.closes_on)
+
+    @property
+    def is_open(self) -> bool:
+        return self.date_status == "active"
+
+
+class MilestoneQuerySet(CatalogQuerySet):
+    country_lookup = "countries__code"
+
+    def during_year(self, *years):
+        return self.filter(date__year__in=years)
+
+    def in_sector(self, *slugs):
+        return self._via("countries__sector__slug", slugs)
+
+
+class Milestone(Publishable, Provenance, Audited):
+    """A dated event in the story of a cooperation (an agreement signed, a delegation's visit)."""
+
+    class Precision(models.TextChoices):
+        DAY = "day", pgettext_lazy("date precision", "Day")
+        MONTH = "month", pgettext_lazy("date precision", "Month")
+        YEAR = "year", pgettext_lazy("date precision", "Year")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    date = models.DateField(_("date"), db_index=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_("How precisely the source dates the event (only the year, the month…)."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="milestones"
+    )
+    agreements = models.ManyToManyField(
+        Agreement, verbose_name=_("agreements"), blank=True, related_name="milestones"
+    )
+    institutions = models.ManyToManyField(
+        Institution, verbose_name=_("institutions"), blank=True, related_name="milestones"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="milestones"
+    )
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "slug"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def is_past(self) -> bool:
+        return self.date <= today()
