@@ -1,17 +1,36 @@
+"""Root URLs. Public pages live under a language prefix (/fr/, /en/); `/` redirects by browser."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
 from cnrs_intl import views
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "healthz",
+        HealthCheckView.as_view(
+            checks=[
+                "health_check.checks.Database",
+                "health_check.checks.Cache",
+                "health_check.checks.Storage",
+            ]
+        ),
+        name="healthz",
+    ),
+    # -- operations and crawlers (robots.txt, sitemap.xml) --
+    # -- API (/api/v1/) --
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
-    path("offices/", include("offices.urls")),
+    path("", include("offices.urls")),
+    # -- public lists and records --
+    # -- site-wide pages: countries, search, accessibility --
+    # -- feeds and open data --
     prefix_default_language=True,
 )

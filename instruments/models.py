@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import (
     Audited,
-    CatalogQuerySet,
     DatedQuerySet,
     Institute,
     Provenance,
@@ -78,9 +77,7 @@ class LegacyName(Provenance):
     )
     code = models.CharField(_("former code"), max_length=20, unique=True)
     name = models.CharField(_("former name"), max_length=200)
-    replaced_in = models.PositiveSmallIntegerField(
-        _("replaced in (year)"), null=True, blank=True
-    )
+    replaced_in = models.PositiveSmallIntegerField(_("replaced in (year)"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "code"]

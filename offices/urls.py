@@ -4,5 +4,5 @@ from offices import views
 
 app_name = "offices"
 urlpatterns = [
-    path("", views.OfficeListView.as_view(), name="list"),
+    path("offices/", views.OfficeListView.as_view(), name="list"),
 ]

@@ -1,0 +1,220 @@
+"""The public filter contract, shared by pages, exports, feeds and the API.
+
+Every parameter may be repeated: several values of one parameter combine with OR, different
+parameters with AND. A value that means nothing makes the form invalid, naming the parameter,
+so pages can show a message and the API can answer 400.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.models import DateStatus, Institute, Theme
+from core.search import search_queryset
+
+MAX_VALUES = 50
+
+
+class MultiValueField(forms.Field):
+    """A repeatable parameter whose values must belong to a set loaded once per request."""
+
+    widget = forms.SelectMultiple
+    default_error_messages = {
+        "invalid_choice": _("“%(value)s” is not a known value for this filter."),
+        "too_many": _("At most %(max)d values are accepted."),
+    }
+
+    def __init__(self, *, choices_loader, normalize=str.strip, **kwargs):
+        self.choices_loader = choices_loader
+        self.normalize = normalize
+        self._choices = None
+        super().__init__(**kwargs)
+
+    @property
+    def choices(self):
+        if self._choices is None:
+            self._choices = list(self.choices_loader())
+        return self._choices
+
+    def widget_attrs(self, widget):
+        return super().widget_attrs(widget)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        values = [self.normalize(str(v)) for v in value if str(v).strip()]
+        if len(values) > MAX_VALUES:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": MAX_VALUES}
+            )
+        return list(dict.fromkeys(values))
+
+    def validate(self, value):
+        super().validate(value)
+        known = {str(key) for key, _label in self.choices}
+        for item in value:
+            if item not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item[:60]},
+                )
+
+
+class MultiValueFilter(django_filters.Filter):
+    """Filter taking repeated values; the queryset method does the OR."""
+
+    field_class = MultiValueField
+
+    def __init__(self, *args, choices_loader=None, normalize=str.strip, **kwargs):
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+        self.extra["choices_loader"] = choices_loader
+        self.extra["normalize"] = normalize
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.method is not None:
+            return self.method(qs, self.field_name, value)  # pragma: no cover - via get_method
+        return super().filter(qs, value)
+
+
+class YearField(forms.Field):
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("“%(value)s” is not a year (four digits, e.g. 2024)."),
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        years = []
+        for item in value:
+            item = str(item).strip()
+            if not item:
+                continue
+            if not (item.isdigit() and len(item) == 4 and 1900 <= int(item) <= 2200):
+                raise ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
+                )
+            years.append(int(item))
+        return sorted(set(years))
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
+def country_choices():
+    from offices.models import Country
+
+    for code, name in Country.objects.order_by("code").values_list("code", "name"):
+        yield code, name or code
+
+
+def sector_choices():
+    from offices.models import Sector
+
+    yield from Sector.objects.values_list("slug", "name")
+
+
+def theme_choices():
+    yield from Theme.objects.values_list("slug", "name")
+
+
+def institute_choices():
+    yield from Institute.objects.values_list("code", "code")
+
+
+def status_choices():
+    yield from DateStatus.choices
+
+
+def upper(value: str) -> str:
+    return value.strip().upper()
+
+
+def lower(value: str) -> str:
+    return value.strip().lower()
+
+
+class CatalogFilterSet(django_filters.FilterSet):
+    """Filters every public list shares; subclasses add what applies to them."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=5000)
+
+    # Subclasses set the text fields searched by ``q`` (see core.search).
+    search_fields: tuple[str, ...] = ()
+
+    def filter_q(self, queryset, name, value):
+        return search_queryset(queryset, value, self.search_fields)
+
+    @property
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(parameter, value) pairs that apply, for chips and feed titles."""
+        if not self.is_bound:
+            return []
+        pairs = []
+        for name in self.filters:
+            if name == "sort":
+                continue
+            for value in self.data.getlist(name) if hasattr(self.data, "getlist") else []:
+                if str(value).strip():
+                    pairs.append((name, str(value).strip()))
+        return pairs
+
+
+def country_filter():
+    return MultiValueFilter(
+        method="filter_country",
+        choices_loader=country_choices,
+        normalize=upper,
+        label=_("Country"),
+    )
+
+
+def sector_filter():
+    return MultiValueFilter(
+        method="filter_sector", choices_loader=sector_choices, normalize=lower, label=_("Sector")
+    )
+
+
+def theme_filter():
+    return MultiValueFilter(
+        method="filter_theme", choices_loader=theme_choices, normalize=lower, label=_("Theme")
+    )
+
+
+def status_filter():
+    return MultiValueFilter(
+        method="filter_status", choices_loader=status_choices, normalize=lower, label=_("Status")
+    )
+
+
+def year_filter():
+    return YearFilter(method="filter_year", label=_("Active during year"))
+
+
+class CountryThemeMixin:
+    """Methods behind the shared parameters, each delegating to the model's QuerySet."""
+
+    def filter_country(self, queryset, name, value):
+        return queryset.for_country(*value)
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.in_sector(*value)
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.for_theme(*value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(*value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.during_year(*value)

@@ -1,0 +1,118 @@
+"""What instrument and network list parameters mean, for pages, exports, feeds and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import (
+    CatalogFilterSet,
+    CountryThemeMixin,
+    MultiValueFilter,
+    country_filter,
+    institute_choices,
+    sector_filter,
+    status_filter,
+    theme_filter,
+    upper,
+    year_filter,
+)
+from instruments.models import Instrument, Kind, LegacyName, Network
+from partnerships.models import Institution
+
+
+def kind_choices():
+    """Current codes, then the legacy names they replaced (GDRI finds the IRNs)."""
+    yield from Kind.objects.values_list("code", "code")
+    yield from LegacyName.objects.values_list("code", "code")
+
+
+def institution_choices():
+    yield from Institution.objects.published().values_list("slug", "slug")
+
+
+def network_choices():
+    yield from Network.objects.published().values_list("slug", "slug")
+
+
+def lower(value):
+    return value.strip().lower()
+
+
+class InstrumentFilter(CountryThemeMixin, CatalogFilterSet):
+    country = country_filter()
+    sector = sector_filter()
+    theme = theme_filter()
+    kind = MultiValueFilter(
+        method="filter_kind", choices_loader=kind_choices, normalize=upper, label=_("Kind")
+    )
+    institute = MultiValueFilter(
+        method="filter_institute",
+        choices_loader=institute_choices,
+        normalize=upper,
+        label=_("CNRS institute"),
+    )
+    institution = MultiValueFilter(
+        method="filter_institution",
+        choices_loader=institution_choices,
+        normalize=lower,
+        label=_("Partner institution"),
+    )
+    network = MultiValueFilter(
+        method="filter_network",
+        choices_loader=network_choices,
+        normalize=lower,
+        label=_("Network"),
+    )
+    status = status_filter()
+    year = year_filter()
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("acronym", "acronym"),
+            ("start_on", "start"),
+            ("end_on", "end"),
+        ),
+        field_labels={
+            "title": _("Title"),
+            "acronym": _("Acronym"),
+            "start_on": _("Start"),
+            "end_on": _("End"),
+        },
+        label=_("Sort by"),
+    )
+
+    search_fields = ("title_fr", "title_en", "acronym", "summary_fr", "summary_en", "coordinators")
+
+    class Meta:
+        model = Instrument
+        fields = []
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.of_kind(*value)
+
+    def filter_institute(self, queryset, name, value):
+        return queryset.for_institute(*value)
+
+    def filter_institution(self, queryset, name, value):
+        return queryset.for_institution(*value)
+
+    def filter_network(self, queryset, name, value):
+        return queryset.in_network(*value)
+
+
+class NetworkFilter(CountryThemeMixin, CatalogFilterSet):
+    country = country_filter()
+    sector = sector_filter()
+    theme = theme_filter()
+    status = status_filter()
+    year = year_filter()
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("launched_on", "launched")),
+        field_labels={"name": _("Name"), "launched_on": _("Launched")},
+        label=_("Sort by"),
+    )
+
+    search_fields = ("name_fr", "name_en", "acronym", "description_fr", "description_en")
+
+    class Meta:
+        model = Network
+        fields = []
