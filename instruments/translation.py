@@ -28,9 +28,7 @@ class InstrumentTranslation(TranslationOptions):
 
 register_history(Kind)
 register_history(LegacyName)
-register_history(
-    Network, m2m_fields=["themes", "countries", "institutions", "milestones"]
-)
+register_history(Network, m2m_fields=["themes", "countries", "institutions", "milestones"])
 register_history(
     Instrument,
     m2m_fields=["themes", "countries", "institutes", "partners", "networks", "milestones"],

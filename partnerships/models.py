@@ -255,9 +255,7 @@ class Call(Publishable, Provenance, Audited):
         Theme, verbose_name=_("themes"), blank=True, related_name="calls"
     )
     opens_on = models.DateField(_("opens on"), null=True, blank=True, db_index=True)
-    closes_on = models.DateField(
-        _("closes on (deadline)"), null=True, blank=True, db_index=True
-    )
+    closes_on = models.DateField(_("closes on (deadline)"), null=True, blank=True, db_index=True)
     max_projects = models.PositiveSmallIntegerField(
         _("projects funded (at most)"), null=True, blank=True
     )
