@@ -111,19 +111,6 @@ class YearFilter(django_filters.Filter):
     field_class = YearField
 
 
-def country_choices():
-    from offices.models import Country
-
-    for code, name in Country.objects.order_by("code").values_list("code", "name"):
-        yield code, name or code
-
-
-def sector_choices():
-    from offices.models import Sector
-
-    yield from Sector.objects.values_list("slug", "name")
-
-
 def theme_choices():
     yield from Theme.objects.values_list("slug", "name")
 
@@ -168,21 +155,6 @@ class CatalogFilterSet(django_filters.FilterSet):
                 if str(value).strip():
                     pairs.append((name, str(value).strip()))
         return pairs
-
-
-def country_filter():
-    return MultiValueFilter(
-        method="filter_country",
-        choices_loader=country_choices,
-        normalize=upper,
-        label=_("Country"),
-    )
-
-
-def sector_filter():
-    return MultiValueFilter(
-        method="filter_sector", choices_loader=sector_choices, normalize=lower, label=_("Sector")
-    )
 
 
 def theme_filter():

@@ -7,15 +7,14 @@ from core.filters import (
     CatalogFilterSet,
     CountryThemeMixin,
     MultiValueFilter,
-    country_filter,
     institute_choices,
-    sector_filter,
     status_filter,
     theme_filter,
     upper,
     year_filter,
 )
 from instruments.models import Instrument, Kind, LegacyName, Network
+from offices.filters import country_filter, sector_filter
 from partnerships.models import Institution
 
 

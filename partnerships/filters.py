@@ -7,13 +7,12 @@ from core.filters import (
     CatalogFilterSet,
     CountryThemeMixin,
     MultiValueFilter,
-    country_filter,
     lower,
-    sector_filter,
     status_filter,
     theme_filter,
     year_filter,
 )
+from offices.filters import country_filter, sector_filter
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 
