@@ -1,5 +1,6 @@
 """Offices: the four geographic sectors, every ISO country, the offices and what they cover."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -150,6 +151,16 @@ class Office(Publishable, Provenance, Audited):
     photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("office editors"),
+        blank=True,
+        related_name="edited_offices",
+        help_text=_(
+            "Staff accounts of this office: with the Office editor role they may edit this "
+            "office and the records it follows, and propose them for publication."
+        ),
+    )
 
     objects = OfficeQuerySet.as_manager()
 
