@@ -190,6 +190,7 @@ class InstrumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Instrument
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"instrument-{n}")
     title_fr = factory.LazyAttribute(lambda o: f"Instrument {o.slug} (fr)")
