@@ -11,13 +11,21 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: install run test test-browser lint fmt bench reset-db messages check
 
 # A stamp keeps `make install` quick when nothing changed.
+# gettext's msgfmt compiles the translations; installed from Debian when missing (as root).
 $(VENV)/.installed: pyproject.toml uv.lock
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext >/dev/null; } \
+		|| { echo "Please install gettext (msgfmt)"; exit 1; }
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --locked --quiet
-	$(PY) manage.py compilemessages --ignore=.venv -v0
 	@touch $@
 
-install: $(VENV)/.installed
+# Compiled translations are rebuilt whenever a .po file changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+locale/%.mo: locale/%.po
+	msgfmt --check -o $@ $<
+
+install: $(VENV)/.installed $(MO_FILES)
 
 messages: install
 	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=staticfiles
