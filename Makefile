@@ -58,3 +58,6 @@ reset-db: install
 	rm -f db.sqlite3
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_reference_data
+
+bench: install
+	$(PY) bench/run.py
