@@ -1,0 +1,736 @@
+"""Admin for themes, CNRS institutes and key figures, and the bases every curated admin shares.
+
+The bases, from the most general:
+
+- ``HistoryAdmin``: French and English fields side by side (modeltranslation), the history of
+  every change with its diff and a way back (django-simple-history), deleted records listed and
+  restorable, a selection exported as CSV or XLSX (django-import-export).
+- ``ReferenceAdmin``: reference data loaded from the fixtures (sectors, countries, institutes),
+  read-only for staff.
+- ``CuratedAdmin``: records staff curate: audit stamps, "checked today", staff warnings.
+- ``PublishableAdmin``: drafts until a DERCI editor publishes them; preview of a draft.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_field_name
+
+from core.images import SafeImageField
+from core.models import Audited, DateStatus, Institute, KeyFigure, Provenance, Publishable, Theme
+
+AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+PROVENANCE_FIELDSET = (
+    _("Provenance"),
+    {
+        "fields": ("source_title", "source_url", "checked_on"),
+        "description": _(
+            "Every fact comes from a source: name the document or page it was taken from and "
+            "when it was last checked against it. Records without a source are listed under "
+            "the “source” filter."
+        ),
+    },
+)
+
+
+def publish_permission(model) -> str:
+    """``instruments.publish_instrument``: the custom permission the roles migration creates."""
+    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+
+
+def stamp(obj, user, *, created: bool) -> None:
+    """Record who created and last changed an audited record."""
+    if not isinstance(obj, Audited) or not getattr(user, "is_authenticated", False):
+        return
+    if created and obj.created_by_id is None:
+        obj.created_by = user
+    obj.updated_by = user
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- list filters shared by the apps ---------------------------------------------------------
+
+
+class SourceFilter(admin.SimpleListFilter):
+    """Records whose facts cannot be traced back (no source), or never checked."""
+
+    title = _("source")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", _("No source")),
+            ("unchecked", _("Never checked")),
+            ("given", _("With a source")),
+        ]
+
+    def queryset(self, request, queryset):
+        no_source = Q(source_title="") & Q(source_url="")
+        if self.value() == "none":
+            return queryset.filter(no_source)
+        if self.value() == "unchecked":
+            return queryset.filter(checked_on__isnull=True)
+        if self.value() == "given":
+            return queryset.exclude(no_source)
+        return queryset
+
+
+class DateStatusFilter(admin.SimpleListFilter):
+    """Active, ended or upcoming, from the record's start and end dates."""
+
+    title = _("dates")
+    parameter_name = "dates"
+
+    def lookups(self, request, model_admin):
+        return DateStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in DateStatus.values:
+            return queryset.with_status(self.value())
+        return queryset
+
+
+class EndingSoonFilter(admin.SimpleListFilter):
+    """Records whose end date falls within the next six months: renewals to prepare."""
+
+    title = _("ending")
+    parameter_name = "ending"
+    months = 6
+
+    def lookups(self, request, model_admin):
+        return [("6m", _("Within 6 months")), ("past", _("Already ended"))]
+
+    def queryset(self, request, queryset):
+        end = queryset.end_field
+        if self.value() == "6m":
+            start = today()
+            return queryset.filter(
+                **{f"{end}__range": (start, start + datetime.timedelta(days=183))}
+            )
+        if self.value() == "past":
+            return queryset.filter(**{f"{end}__lt": today()})
+        return queryset
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """A question staff should look at: its filter label, its warning and the rows it finds."""
+
+    label: str
+    message: Callable[[int], str]
+    rows: Callable[[QuerySet], QuerySet]
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """Rows needing a staff member's attention; subclasses list their checks.
+
+    The changelist also warns, above the list, how many rows each check finds.
+    """
+
+    title = _("needs attention")
+    parameter_name = "attention"
+    checks: dict[str, Check] = {}
+
+    def lookups(self, request, model_admin):
+        return [(key, check.label) for key, check in self.checks.items()]
+
+    def queryset(self, request, queryset):
+        check = self.checks.get(self.value())
+        return check.rows(queryset) if check else queryset
+
+
+def past_end_still_published(end_field: str) -> Check:
+    return Check(
+        label=_("Past its end date, still published"),
+        message=lambda n: (
+            ngettext(
+                "%(count)d published record is past its end date: renewed, or to be archived?",
+                "%(count)d published records are past their end date: renewed, or to be archived?",
+                n,
+            )
+            % {"count": n}
+        ),
+        rows=lambda qs: qs.filter(
+            **{f"{end_field}__lt": today(), "status": Publishable.Status.PUBLISHED}
+        ),
+    )
+
+
+# --- the bases -------------------------------------------------------------------------------
+
+
+class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """FR/EN side by side, history with diff and revert, undelete, export of a selection."""
+
+    export_formats = [CSV, XLSX]
+    import_formats = [CSV, XLSX]
+    show_change_form_export = False
+    list_per_page = 50
+
+    # -- permissions for history and export --
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_undelete_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_delete_permission(request)
+
+    # -- links on the pages --
+
+    def view_on_site(self, obj):
+        """The public page, once the record is published and the page exists."""
+        if isinstance(obj, Publishable) and not obj.is_published:
+            return None
+        try:
+            return obj.get_absolute_url()
+        except (AttributeError, NoReverseMatch):
+            return None
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="{}_{}_deleted".format(*info),
+            ),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.undelete_view),
+                name="{}_{}_undelete".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.has_undelete_permission(request):
+            extra_context["deleted_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"
+            )
+        return super().changelist_view(request, extra_context)
+
+    # -- revert to an earlier version --
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Show an earlier version; saving it (revert) needs the right to change the record.
+
+        simple_history checks only the right to view before saving a posted version: a viewer
+        could revert. The current record is checked here, with the office editor's scope.
+        """
+        history = get_history_manager_for_model(self.model)
+        record = get_object_or_404(
+            history, **{self.opts.pk.attname: unquote(object_id), "history_id": version_id}
+        )
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            raise Http404(_("This record was deleted: restore it from the deleted records."))
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        request._history_record = record
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        record = getattr(request, "_history_record", None)
+        if record is None:
+            return form
+        initial = historical_m2m(record)
+
+        class RevertForm(form):
+            """The earlier version's many-to-many values, which simple_history leaves out."""
+
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                if not self.is_bound:
+                    for name, values in initial.items():
+                        if name in self.fields:
+                            self.initial[name] = values
+
+        return RevertForm
+
+    # -- deleted records, and bringing one back --
+
+    def deleted_records(self):
+        """The last deletion of each record of this model that does not exist any more."""
+        history = get_history_manager_for_model(self.model)
+        pk = self.opts.pk.attname
+        last = (
+            history.filter(history_type="-")
+            .values(pk)
+            .annotate(last=Max("history_id"))
+            .values("last")
+        )
+        return (
+            history.filter(history_id__in=last)
+            .exclude(**{f"{pk}__in": self.model._default_manager.values("pk")})
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+
+    def deleted_view(self, request):
+        if not self.has_undelete_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(name)s") % {"name": self.opts.verbose_name_plural},
+            "opts": self.opts,
+            "records": self.deleted_records()[:200],
+            "app_label": self.opts.app_label,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/deleted_records.html", context)
+
+    @transaction.atomic
+    def undelete_view(self, request, history_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_undelete_permission(request):
+            raise PermissionDenied
+        history = get_history_manager_for_model(self.model)
+        record = get_object_or_404(history, history_id=history_id, history_type="-")
+        pk = getattr(record, self.opts.pk.attname)
+        info = self.opts.app_label, self.opts.model_name
+        if self.model._default_manager.filter(pk=pk).exists():
+            self.message_user(request, _("This record already exists."), messages.WARNING)
+        else:
+            obj = self.restore(request, record)
+            self.log_addition(request, obj, [{"added": {}}])
+            self.message_user(
+                request,
+                format_html(
+                    _("“{}” was restored as it was before its deletion."),
+                    str(obj),
+                ),
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+
+    def restore(self, request, record):
+        """Recreate a deleted record from its history, with its many-to-many links."""
+        obj = record.instance
+        stamp(obj, request.user, created=False)
+        obj.save(force_insert=True)
+        before = record.prev_record or record
+        for name, values in historical_m2m(before).items():
+            related = self.opts.get_field(name).related_model
+            existing = related._default_manager.filter(pk__in=values)
+            getattr(obj, name).set(existing)
+        self.restore_related(request, obj, record)
+        return obj
+
+    def restore_related(self, request, obj, record):
+        """Bring back the rows deleted together with ``obj`` (its cascade); none by default."""
+
+
+def historical_m2m(record) -> dict[str, list]:
+    """Many-to-many values saved with a historical record: field name -> related pks."""
+    values = {}
+    for field in getattr(record, "_history_m2m_fields", ()):
+        target = get_m2m_reverse_field_name(field)
+        values[field.name] = list(
+            getattr(record, field.name).values_list(f"{target}_id", flat=True)
+        )
+    return values
+
+
+class ReferenceAdmin(HistoryAdmin):
+    """Reference data loaded from the fixtures: staff read it, only a superuser may fix it."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class CuratedAdmin(HistoryAdmin):
+    """A record staff curate: audit stamps, "checked today", warnings above the list."""
+
+    actions = ["mark_checked"]
+    image_fields: tuple[str, ...] = ()
+
+    def is_scoped(self, request) -> bool:
+        """Whether the user's changes are limited to some records (office editors)."""
+        return False
+
+    # -- fields --
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if issubclass(self.model, Audited):
+            fields += [f for f in AUDIT_FIELDS if f not in fields]
+        if issubclass(self.model, Publishable) and "published_at" not in fields:
+            fields.append("published_at")
+        return fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.image_fields:
+            return SafeImageField(
+                label=db_field.verbose_name.capitalize(), required=not db_field.blank
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    # -- saving --
+
+    def save_model(self, request, obj, form, change):
+        stamp(obj, request.user, created=not change)
+        super().save_model(request, obj, form, change)
+        for name in self.image_fields:
+            upload = form.cleaned_data.get(name)
+            if hasattr(upload, "save_variants"):
+                fieldfile = getattr(obj, name)
+                upload.save_variants(fieldfile.name, fieldfile.storage)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows are saved one by one (history for each), with audit stamps."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            stamp(obj, request.user, created=obj._state.adding)
+            obj.save()
+        formset.save_m2m()
+
+    # -- bulk actions --
+
+    def refuse_out_of_scope(self, request, queryset) -> bool:
+        """True (and a message) if any selected row may not be changed by this user."""
+        refused = [obj for obj in queryset if not self.has_change_permission(request, obj)]
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "Nothing was changed: you may not change %(count)d of the selected records.",
+                    "Nothing was changed: you may not change %(count)d of the selected records.",
+                    len(refused),
+                )
+                % {"count": len(refused)},
+                messages.ERROR,
+            )
+        return bool(refused)
+
+    @admin.action(permissions=["change"], description=_("Mark as checked against the source today"))
+    def mark_checked(self, request, queryset):
+        if self.refuse_out_of_scope(request, queryset):
+            return
+        count = 0
+        for obj in queryset:  # one save each, so each change enters the history
+            obj.checked_on = today()
+            stamp(obj, request.user, created=False)
+            obj.save()
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d record marked as checked today.",
+                "%(count)d records marked as checked today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not issubclass(self.model, Provenance):
+            actions.pop("mark_checked", None)
+        return actions
+
+    # -- warnings --
+
+    def attention_messages(self, request) -> list[str]:
+        """One warning per check that finds rows, with a link to the filtered list."""
+        found = []
+        base = self.get_queryset(request)
+        for list_filter in self.list_filter:
+            if not (isinstance(list_filter, type) and issubclass(list_filter, AttentionFilter)):
+                continue
+            for key, check in list_filter.checks.items():
+                count = check.rows(base).count()
+                if count:
+                    query = urlencode({list_filter.parameter_name: key})
+                    found.append(
+                        format_html(
+                            '{} <a href="?{}">{}</a>', check.message(count), query, _("Show them")
+                        )
+                    )
+        return found
+
+    def changelist_view(self, request, extra_context=None):
+        popup = IS_POPUP_VAR in request.GET or TO_FIELD_VAR in request.GET
+        if request.method == "GET" and not popup:
+            for warning in self.attention_messages(request):
+                self.message_user(request, warning, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
+
+class ImportAdminMixin(ImportMixin):
+    """Bulk import from CSV or XLSX, with a dry run first; DERCI editors only.
+
+    Put before ``CuratedAdmin`` in the bases. The rows are matched on natural keys and a file
+    with a bad row writes nothing (see the resources).
+    """
+
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+
+    def has_import_permission(self, request):
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and not self.is_scoped(request)
+        )
+
+    def get_import_data_kwargs(self, **kwargs):
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+
+class PublishableAdmin(CuratedAdmin):
+    """Drafts until someone with the publish permission publishes them."""
+
+    actions = ["publish_selected", "unpublish_selected", "mark_checked"]
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(publish_permission(self.model))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request) and "status" not in fields:
+            fields = [*fields, "status"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if self.has_publish_permission(request):
+            if obj.is_published and obj.published_at is None:
+                obj.published_at = timezone.now()
+        else:
+            was_published = change and obj.is_published
+            obj.status = Publishable.Status.DRAFT
+            self.message_user(
+                request,
+                _("Saved as a draft: a DERCI editor will review and publish it.")
+                if not was_published
+                else _(
+                    "Saved as a draft, so it no longer shows on the public site until a DERCI "
+                    "editor publishes your change."
+                ),
+                messages.INFO,
+            )
+        super().save_model(request, obj, form, change)
+
+    # -- publish / unpublish --
+
+    def _set_publication(self, request, queryset, publish: bool):
+        if self.refuse_out_of_scope(request, queryset):
+            return
+        count = 0
+        for obj in queryset:  # one save each, so each change enters the history
+            if obj.is_published == publish:
+                continue
+            if publish:
+                obj.publish(user=request.user)
+            else:
+                obj.unpublish(user=request.user)
+            count += 1
+        text = (
+            ngettext("%(count)d record published.", "%(count)d records published.", count)
+            if publish
+            else ngettext(
+                "%(count)d record unpublished (back to draft).",
+                "%(count)d records unpublished (back to draft).",
+                count,
+            )
+        )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
+
+    @admin.action(permissions=["publish"], description=_("Publish the selected records"))
+    def publish_selected(self, request, queryset):
+        self._set_publication(request, queryset, publish=True)
+
+    @admin.action(
+        permissions=["publish"], description=_("Unpublish the selected records (back to draft)")
+    )
+    def unpublish_selected(self, request, queryset):
+        self._set_publication(request, queryset, publish=False)
+
+    # -- preview of a draft --
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="{}_{}_preview".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """Send staff to the public page with ``?preview=1``, which shows them a draft."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        try:
+            url = obj.get_absolute_url()
+        except NoReverseMatch:
+            self.message_user(
+                request, _("This kind of record has no public page yet."), messages.WARNING
+            )
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        return HttpResponseRedirect(f"{url}?preview=1")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        info = self.opts.app_label, self.opts.model_name
+        extra_context["preview_url"] = reverse(
+            "admin:{}_{}_preview".format(*info), args=[object_id]
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("publication"), ordering="status")
+    def publication(self, obj):
+        return obj.get_status_display()
+
+
+# --- core records ----------------------------------------------------------------------------
+
+
+class ThemeLevelFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [("top", _("Top-level themes")), ("sub", _("Sub-themes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "top":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "sub":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+@admin.register(Theme)
+class ThemeAdmin(CuratedAdmin):
+    list_display = ["name", "slug", "parent", "order", "sub_themes"]
+    list_filter = [ThemeLevelFilter, SourceFilter]
+    search_fields = ["slug", "name_fr", "name_en"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    prepopulated_fields = {"slug": ("name_fr",)}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [("name_fr", "name_en"), "slug", "parent", "order"],
+                "description": _(
+                    "A theme may sit under a broader one (biodiversity under environment): "
+                    "filtering on the broader theme includes its sub-themes. The slug is part "
+                    "of public filter links: do not change it once published."
+                ),
+            },
+        ),
+        (_("Description"), {"fields": [("description_fr", "description_en")]}),
+        PROVENANCE_FIELDSET,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sub_theme_count=Count("children"))
+
+    @admin.display(description=_("sub-themes"), ordering="sub_theme_count")
+    def sub_themes(self, obj):
+        return obj.sub_theme_count
+
+
+@admin.register(Institute)
+class InstituteAdmin(ReferenceAdmin):
+    list_display = ["code", "name", "usage_name", "website"]
+    list_filter = [SourceFilter]
+    search_fields = ["code", "name_fr", "name_en", "usage_name_fr", "usage_name_en"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    ("name_fr", "name_en"),
+                    ("usage_name_fr", "usage_name_en"),
+                    "website",
+                ],
+                "description": _(
+                    "The ten CNRS institutes are reference data loaded with the site; "
+                    "ask an administrator to correct one."
+                ),
+            },
+        ),
+        (_("Description"), {"fields": [("description_fr", "description_en")]}),
+        PROVENANCE_FIELDSET,
+    ]
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(PublishableAdmin):
+    list_display = ["__str__", "as_of", "compare_with", "publication", "order"]
+    list_filter = ["status", "qualifier", SourceFilter]
+    search_fields = ["slug", "label_fr", "label_en", "compare_with"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("qualifier", "value", "unit"),
+                    ("label_fr", "label_en"),
+                    "slug",
+                    ("as_of", "as_of_label_fr", "as_of_label_en"),
+                    "compare_with",
+                    "order",
+                ],
+                "description": _(
+                    "A figure as an official source published it, with its date; the site "
+                    "shows it beside the live count of what the portal holds, never instead "
+                    "of it. A key figure needs its source below."
+                ),
+            },
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": ["status", "published_at"],
+                "description": _("Only a DERCI editor publishes; other saves stay drafts."),
+            },
+        ),
+        PROVENANCE_FIELDSET,
+        (_("Record"), {"fields": AUDIT_FIELDS, "classes": ["collapse"]}),
+    ]
