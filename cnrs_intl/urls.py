@@ -7,6 +7,7 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from cnrs_intl import views
+from partnerships import urls as partnership_urls
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -30,6 +31,10 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("", include("offices.urls")),
     # -- public lists and records --
+    path("", include("instruments.urls")),
+    path("", include((partnership_urls.agreement_patterns, "partnerships"))),
+    path("", include((partnership_urls.institution_patterns, "institutions"))),
+    path("", include((partnership_urls.call_patterns, "calls"))),
     # -- site-wide pages: countries, search, accessibility --
     # -- feeds and open data --
     prefix_default_language=True,

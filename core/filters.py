@@ -5,9 +5,12 @@ parameters with AND. A value that means nothing makes the form invalid, naming t
 so pages can show a message and the API can answer 400.
 """
 
+import unicodedata
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import DateStatus, Institute, Theme
@@ -37,8 +40,19 @@ class MultiValueField(forms.Field):
             self._choices = list(self.choices_loader())
         return self._choices
 
-    def widget_attrs(self, widget):
-        return super().widget_attrs(widget)
+    def get_bound_field(self, form, field_name):
+        # The form's options come from the same per-request load as the validation.
+        if hasattr(self.widget, "choices"):
+            self.widget.choices = self.choices
+        return super().get_bound_field(form, field_name)
+
+    def prepare_value(self, value):
+        """Values as the options spell them (``cn`` selects China's ``CN``)."""
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [self.normalize(str(v)) for v in value if str(v).strip()]
 
     def to_python(self, value):
         if not value:
@@ -83,11 +97,30 @@ class MultiValueFilter(django_filters.Filter):
         return super().filter(qs, value)
 
 
+class RepeatableTextInput(forms.TextInput):
+    """One text box for a parameter that may be repeated (``year=2023&year=2024``)."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        return data.get(name)
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            value = " ".join(str(v) for v in value)
+        return super().format_value(value)
+
+
 class YearField(forms.Field):
-    widget = forms.TextInput
+    """Years, repeated or typed in one box separated by spaces or commas."""
+
+    widget = RepeatableTextInput
     default_error_messages = {
         "invalid": _("“%(value)s” is not a year (four digits, e.g. 2024)."),
     }
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
 
     def to_python(self, value):
         if not value:
@@ -95,7 +128,8 @@ class YearField(forms.Field):
         if isinstance(value, str):
             value = [value]
         years = []
-        for item in value:
+        items = [part for v in value for part in str(v).replace(",", " ").split()]
+        for item in items:
             item = str(item).strip()
             if not item:
                 continue
@@ -111,16 +145,48 @@ class YearFilter(django_filters.Filter):
     field_class = YearField
 
 
+class SortFilter(django_filters.OrderingFilter):
+    """``sort``: one of the list's orders (``-`` for descending); ties broken by id so pages
+    never repeat or skip a row."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Sort by"))
+        kwargs.setdefault("empty_label", _("Default order"))
+        super().__init__(*args, **kwargs)
+
+    def build_choices(self, fields, labels):
+        # Lazy labels: django-filter formats "(descending)" once, in the language at import.
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            choices.append((param, label))
+            choices.append((f"-{param}", format_lazy(_("{label} (descending)"), label=label)))
+        return choices
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
 def theme_choices():
     yield from Theme.objects.values_list("slug", "name")
 
 
 def institute_choices():
-    yield from Institute.objects.values_list("code", "code")
+    for code, name in Institute.objects.values_list("code", "name"):
+        yield code, f"{code} – {name}" if name else code
 
 
 def status_choices():
     yield from DateStatus.choices
+
+
+def sort_key(text) -> str:
+    """Alphabetical order that ignores case and accents (Égypte among the E)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def upper(value: str) -> str:
@@ -134,7 +200,9 @@ def lower(value: str) -> str:
 class CatalogFilterSet(django_filters.FilterSet):
     """Filters every public list shares; subclasses add what applies to them."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=5000)
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search"), max_length=5000, widget=forms.SearchInput
+    )
 
     # Subclasses set the text fields searched by ``q`` (see core.search).
     search_fields: tuple[str, ...] = ()
@@ -165,7 +233,11 @@ def theme_filter():
 
 def status_filter():
     return MultiValueFilter(
-        method="filter_status", choices_loader=status_choices, normalize=lower, label=_("Status")
+        method="filter_status",
+        choices_loader=status_choices,
+        normalize=lower,
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
 

@@ -1,12 +1,13 @@
 """What instrument and network list parameters mean, for pages, exports, feeds and the API."""
 
-import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     CatalogFilterSet,
     CountryThemeMixin,
     MultiValueFilter,
+    SortFilter,
     institute_choices,
     status_filter,
     theme_filter,
@@ -20,16 +21,23 @@ from partnerships.models import Institution
 
 def kind_choices():
     """Current codes, then the legacy names they replaced (GDRI finds the IRNs)."""
-    yield from Kind.objects.values_list("code", "code")
-    yield from LegacyName.objects.values_list("code", "code")
+    for code, name in Kind.objects.values_list("code", "name"):
+        yield code, f"{code} – {name}" if name else code
+    for code, current in LegacyName.objects.values_list("code", "kind__code"):
+        label = _("%(legacy)s (former name of %(current)s)") % {"legacy": code, "current": current}
+        yield code, label
 
 
 def institution_choices():
-    yield from Institution.objects.published().values_list("slug", "slug")
+    for slug, name, acronym in Institution.objects.published().values_list(
+        "slug", "name", "acronym"
+    ):
+        yield slug, f"{name} ({acronym})" if acronym else name
 
 
 def network_choices():
-    yield from Network.objects.published().values_list("slug", "slug")
+    for slug, name, acronym in Network.objects.published().values_list("slug", "name", "acronym"):
+        yield slug, f"{acronym} – {name}" if acronym else name
 
 
 def lower(value):
@@ -48,6 +56,7 @@ class InstrumentFilter(CountryThemeMixin, CatalogFilterSet):
         choices_loader=institute_choices,
         normalize=upper,
         label=_("CNRS institute"),
+        widget=forms.CheckboxSelectMultiple,
     )
     institution = MultiValueFilter(
         method="filter_institution",
@@ -63,7 +72,7 @@ class InstrumentFilter(CountryThemeMixin, CatalogFilterSet):
     )
     status = status_filter()
     year = year_filter()
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("title", "title"),
             ("acronym", "acronym"),
@@ -104,7 +113,7 @@ class NetworkFilter(CountryThemeMixin, CatalogFilterSet):
     theme = theme_filter()
     status = status_filter()
     year = year_filter()
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(("name", "name"), ("launched_on", "launched")),
         field_labels={"name": _("Name"), "launched_on": _("Launched")},
         label=_("Sort by"),

@@ -1,15 +1,24 @@
 """What office list parameters mean, for pages and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import CatalogFilterSet, CountryThemeMixin, MultiValueFilter, lower, upper
+from core.filters import (
+    CatalogFilterSet,
+    CountryThemeMixin,
+    MultiValueFilter,
+    lower,
+    sort_key,
+    upper,
+)
 from offices.models import Country, Office, Sector
 
 
 def country_choices():
-    for code, name in Country.objects.order_by("code").values_list("code", "name"):
-        yield code, name or code
+    """Codes with the country's name in the current language, in alphabetical order."""
+    rows = [(code, name or code) for code, name in Country.objects.values_list("code", "name")]
+    yield from sorted(rows, key=lambda row: sort_key(row[1]))
 
 
 def sector_choices():
@@ -29,7 +38,11 @@ def country_filter():
 def sector_filter():
     """``sector``: sector slugs."""
     return MultiValueFilter(
-        method="filter_sector", choices_loader=sector_choices, normalize=lower, label=_("Sector")
+        method="filter_sector",
+        choices_loader=sector_choices,
+        normalize=lower,
+        label=_("Sector"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
 

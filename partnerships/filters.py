@@ -1,12 +1,13 @@
 """What institution, agreement, call and milestone list parameters mean, everywhere."""
 
-import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     CatalogFilterSet,
     CountryThemeMixin,
     MultiValueFilter,
+    SortFilter,
     lower,
     status_filter,
     theme_filter,
@@ -17,7 +18,10 @@ from partnerships.models import Agreement, Call, Institution, Milestone
 
 
 def institution_choices():
-    yield from Institution.objects.published().values_list("slug", "slug")
+    for slug, name, acronym in Institution.objects.published().values_list(
+        "slug", "name", "acronym"
+    ):
+        yield slug, f"{name} ({acronym})" if acronym else name
 
 
 def institution_filter(label=None):
@@ -37,8 +41,9 @@ class InstitutionFilter(CountryThemeMixin, CatalogFilterSet):
         choices_loader=lambda: Institution.Kind.choices,
         normalize=lower,
         label=_("Kind"),
+        widget=forms.CheckboxSelectMultiple,
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(("name", "name"), ("acronym", "acronym"), ("country__code", "country")),
         field_labels={"name": _("Name"), "acronym": _("Acronym"), "country__code": _("Country")},
         label=_("Sort by"),
@@ -63,11 +68,12 @@ class AgreementFilter(CountryThemeMixin, CatalogFilterSet):
         choices_loader=lambda: Agreement.Kind.choices,
         normalize=lower,
         label=_("Kind"),
+        widget=forms.CheckboxSelectMultiple,
     )
     institution = institution_filter(_("Party"))
     status = status_filter()
     year = year_filter()
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(("title", "title"), ("signed_on", "signed"), ("expires_on", "expires")),
         field_labels={"title": _("Title"), "signed_on": _("Signed"), "expires_on": _("Expires")},
         label=_("Sort by"),
@@ -93,10 +99,11 @@ class CallFilter(CountryThemeMixin, CatalogFilterSet):
     institution = institution_filter(_("Funder"))
     status = status_filter()
     year = year_filter()
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(("closes_on", "deadline"), ("opens_on", "opens"), ("title", "title")),
         field_labels={"closes_on": _("Deadline"), "opens_on": _("Opens"), "title": _("Title")},
         label=_("Sort by"),
+        empty_label=_("Open calls first"),
     )
 
     search_fields = (
@@ -122,7 +129,7 @@ class MilestoneFilter(CountryThemeMixin, CatalogFilterSet):
     theme = theme_filter()
     institution = institution_filter()
     year = year_filter()
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(("date", "date"), ("title", "title")),
         field_labels={"date": _("Date"), "title": _("Title")},
         label=_("Sort by"),

@@ -1,0 +1,128 @@
+"""Public pages for cooperation instruments and the networks they form."""
+
+from django.db.models import Count, Prefetch, Q
+
+from instruments.filters import InstrumentFilter, NetworkFilter
+from instruments.models import Instrument, Network
+from partnerships.views import FilteredListView, PublishedDetailView, published_prefetch
+
+# The organisation every instrument is a cooperation of, for schema.org.
+CNRS = {"@type": "ResearchOrganization", "name": "CNRS", "url": "https://www.cnrs.fr/"}
+
+
+class InstrumentListView(FilteredListView):
+    """Instruments with every filter of the contract (country, theme, kind, institute…)."""
+
+    filterset_class = InstrumentFilter
+    template_name = "instruments/instrument_list.html"
+    nav = "instruments"
+
+    def get_queryset(self):
+        return (
+            Instrument.objects.published()
+            .select_related("kind")
+            .prefetch_related("countries", "themes")
+        )
+
+
+class InstrumentDetailView(PublishedDetailView):
+    """One instrument and every record it is related to."""
+
+    model = Instrument
+    template_name = "instruments/instrument_detail.html"
+
+    def optimize(self, queryset):
+        return queryset.select_related(
+            "kind", "office", "agreement", "predecessor"
+        ).prefetch_related(
+            "kind__legacy_names",
+            "countries",
+            "themes",
+            "institutes",
+            published_prefetch(Instrument, "partners", "country"),
+            published_prefetch(Instrument, "networks"),
+            published_prefetch(Instrument, "successors", "kind"),
+            published_prefetch(Instrument, "milestones"),
+        )
+
+    def json_ld(self):
+        return instrument_json_ld(self.request, self.object)
+
+
+def instrument_json_ld(request, instrument):
+    url = request.build_absolute_uri(instrument.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ResearchProject",
+        "@id": url,
+        "url": url,
+        "name": instrument.title,
+        "additionalType": instrument.kind.name,
+        "parentOrganization": CNRS,
+    }
+    if instrument.acronym:
+        data["alternateName"] = instrument.acronym
+    if instrument.summary:
+        data["description"] = instrument.summary
+    if instrument.start_on:
+        data["foundingDate"] = instrument.start_on.isoformat()
+    if instrument.end_on:
+        data["dissolutionDate"] = instrument.end_on.isoformat()
+    if instrument.website:
+        data["sameAs"] = [instrument.website]
+    partners = [
+        {
+            "@type": "Organization",
+            "name": partner.name,
+            "url": request.build_absolute_uri(partner.get_absolute_url()),
+        }
+        for partner in instrument.published_partners
+    ]
+    if partners:
+        data["member"] = partners
+    countries = [
+        {"@type": "Country", "name": str(country)} for country in instrument.countries.all()
+    ]
+    if countries:
+        data["areaServed"] = countries
+    themes = [str(theme) for theme in instrument.themes.all()]
+    if themes:
+        data["keywords"] = ", ".join(themes)
+    return data
+
+
+class NetworkListView(FilteredListView):
+    """Networks of instruments (the CNC…)."""
+
+    filterset_class = NetworkFilter
+    template_name = "instruments/network_list.html"
+
+    def get_queryset(self):
+        published_nodes = Q(nodes__status=Instrument.Status.PUBLISHED)
+        return (
+            Network.objects.published()
+            .annotate(node_count=Count("nodes", filter=published_nodes, distinct=True))
+            .prefetch_related("countries", "themes")
+        )
+
+
+class NetworkDetailView(PublishedDetailView):
+    """One network: its nodes grouped by kind, its axes, institutions, agreement and story."""
+
+    model = Network
+    template_name = "instruments/network_detail.html"
+
+    def optimize(self, queryset):
+        return queryset.select_related("agreement", "office").prefetch_related(
+            "countries",
+            "themes",
+            Prefetch(
+                "nodes",
+                queryset=Instrument.objects.published()
+                .select_related("kind")
+                .order_by("kind__order", "kind__code", "title", "slug"),
+                to_attr="published_nodes",
+            ),
+            published_prefetch(Network, "institutions", "country"),
+            published_prefetch(Network, "milestones"),
+        )
