@@ -233,3 +233,52 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# -- API: Django REST framework and drf-spectacular (issue 5) ---------------------------------
+# Read-only and public: no authentication (drafts never reach the API), JSON only, anonymous
+# clients throttled per address through the cache (API_ANON_RATE, e.g. "120/min").
+# API_NUM_PROXIES: how many reverse proxies append to X-Forwarded-For in front of the app,
+# so the throttle sees the client's address rather than the proxy's.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # The catalogue's viewsets use core.api.AnonymousThrottle (same "anon" bucket), which reads
+    # the rate at each request; naming it here would import core.api while DRF loads.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
+    # The catalogue's viewsets set core.api.CatalogAutoSchema themselves (lang, 400/404/429).
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CNRS International API",
+    "DESCRIPTION": (
+        "Read-only data of the CNRS international cooperation network: sectors, countries, "
+        "offices, themes, CNRS institutes, instrument kinds, networks, institutions, instruments, "
+        "agreements, calls and milestones. Only published records. The filter parameters mean "
+        "the same as on the public pages; repeat one for several values. Open data under the "
+        "Licence Ouverte / Open Licence version 2.0 (Etalab)."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "displayOperationId": False},
+    "ENUM_NAME_OVERRIDES": {
+        "DateStatusEnum": "core.models.DateStatus",
+        "InstitutionKindEnum": "partnerships.models.Institution.Kind",
+        "AgreementKindEnum": "partnerships.models.Agreement.Kind",
+        "DatePrecisionEnum": "partnerships.models.Milestone.Precision",
+    },
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}
+# -- end of API settings ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from cnrs_intl import views
+from instruments import open_data
 from partnerships import urls as partnership_urls
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     ),
     # -- operations and crawlers (robots.txt, sitemap.xml) --
     # -- API (/api/v1/) --
+    path("api/v1/", include("cnrs_intl.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -37,5 +39,11 @@ urlpatterns += i18n_patterns(
     path("", include((partnership_urls.call_patterns, "calls"))),
     # -- site-wide pages: countries, search, accessibility --
     # -- feeds and open data --
+    path("", include("cnrs_intl.feed_urls")),
+    path("open-data/", open_data.OpenDataView.as_view(), name="open-data"),
+    path(
+        f"open-data/{open_data.ARCHIVE_NAME}", open_data.download_archive, name="open-data-archive"
+    ),
+    path("open-data/<str:name>", open_data.download_file, name="open-data-file"),
     prefix_default_language=True,
 )

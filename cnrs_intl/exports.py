@@ -1,0 +1,198 @@
+"""A country's dossier as a file: every published record concerning the country.
+
+CSV: one file, one row per record, a ``type`` column first and the columns every type shares.
+XLSX: one sheet per type, with each type's own columns (those of the lists' downloads).
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from core.exports import (
+    CHUNK_SIZE,
+    csv_response,
+    name_of,
+    names,
+    page_link,
+    status_label,
+    xlsx_response,
+)
+from instruments.exports import (
+    instrument_columns,
+    network_columns,
+    public_instruments,
+    public_networks,
+)
+from offices.exports import office_columns, public_offices
+from offices.models import Country
+from partnerships.exports import (
+    agreement_columns,
+    call_columns,
+    institution_columns,
+    milestone_columns,
+    public_agreements,
+    public_calls,
+    public_institutions,
+    public_milestones,
+)
+
+COMMON_HEADER = [
+    _("Type"),
+    _("Identifier"),
+    _("Title"),
+    _("Kind"),
+    _("Status"),
+    _("Start"),
+    _("End"),
+    _("Themes"),
+    _("Institutions"),
+    _("Following office"),
+    _("Modified"),
+    _("Page"),
+]
+
+
+def dossier_parts(code: str):
+    """(type label, sheet columns, queryset, common-row reader) for each part of the dossier."""
+    return [
+        (
+            _("Office"),
+            office_columns,
+            public_offices().filter(coverages__country__code=code).distinct(),
+            lambda o: (o.name, "", "", o.opened, o.closed, [], [], None),
+        ),
+        (
+            _("Instrument"),
+            instrument_columns,
+            public_instruments().for_country(code),
+            lambda o: (
+                str(o),
+                o.kind.code,
+                status_label(o.date_status),
+                o.start_on,
+                o.end_on,
+                names(o.theme_list),
+                names(o.public_partners),
+                name_of(o.office),
+            ),
+        ),
+        (
+            _("Network"),
+            network_columns,
+            public_networks().for_country(code),
+            lambda o: (
+                str(o),
+                "",
+                status_label(o.date_status),
+                o.launched_on,
+                o.ended_on,
+                names(o.theme_list),
+                names(o.public_institutions),
+                name_of(o.office),
+            ),
+        ),
+        (
+            _("Agreement"),
+            agreement_columns,
+            public_agreements().for_country(code),
+            lambda o: (
+                o.title,
+                o.get_kind_display(),
+                status_label(o.date_status),
+                o.signed_on,
+                o.expires_on,
+                names(o.theme_list),
+                names(o.public_parties),
+                name_of(o.office),
+            ),
+        ),
+        (
+            _("Call for proposals"),
+            call_columns,
+            public_calls().for_country(code),
+            lambda o: (
+                o.title,
+                "",
+                status_label(o.date_status),
+                o.opens_on,
+                o.closes_on,
+                names(o.theme_list),
+                names(o.public_funders),
+                name_of(o.office),
+            ),
+        ),
+        (
+            _("Institution"),
+            institution_columns,
+            public_institutions().filter(country__code=code),
+            lambda o: (str(o), o.get_kind_display(), "", None, None, [], [], None),
+        ),
+        (
+            _("Milestone"),
+            milestone_columns,
+            public_milestones().for_country(code),
+            lambda o: (
+                o.title,
+                "",
+                "",
+                o.date,
+                None,
+                names(o.theme_list),
+                names(o.public_institutions),
+                None,
+            ),
+        ),
+    ]
+
+
+class CountryExport(View):
+    """``/<lang>/countries/<iso2>/export.csv|xlsx``: the dossier, in the page's language."""
+
+    file_format = "csv"
+
+    def get(self, request, iso2):
+        if len(iso2) != 2 or not iso2.isascii() or not iso2.isalpha():
+            raise Http404(_("No such country."))
+        country = get_object_or_404(Country, code=iso2.upper())
+        code = str(country.code)
+        parts = dossier_parts(code)
+        language = translation.get_language()
+        filename = (
+            f"country-{code.lower()}-{language}-{timezone.localdate():%Y-%m-%d}.{self.file_format}"
+        )
+        if self.file_format == "xlsx":
+            sheets = [
+                (
+                    label,
+                    [*(column.label for column in columns()), _("Page")],
+                    self.sheet_rows(queryset, columns()),
+                )
+                for label, columns, queryset, _common in parts
+            ]
+            return xlsx_response(filename, sheets)
+        return csv_response(filename, COMMON_HEADER, self.common_rows(parts))
+
+    def sheet_rows(self, queryset, columns):
+        for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+            yield [*(column.show(obj) for column in columns), page_link(self.request, obj)]
+
+    def common_rows(self, parts):
+        for label, _columns, queryset, common in parts:
+            for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+                title, kind, status, start, end, themes, institutions, office = common(obj)
+                yield [
+                    label,
+                    obj.slug,
+                    title,
+                    kind,
+                    status,
+                    start,
+                    end,
+                    themes,
+                    institutions,
+                    office,
+                    obj.updated_at,
+                    page_link(self.request, obj) if hasattr(obj, "get_absolute_url") else "",
+                ]

@@ -1,0 +1,337 @@
+"""Lists as files: CSV (UTF-8 with a BOM, for spreadsheet programs) and XLSX, both streamed.
+
+Each resource describes its columns once (``Column``); the same description serves the
+downloads beside the public lists (one language, readable cells) and the open-data dump
+(identifiers, both languages). Export views filter with the resource's shared FilterSet.
+"""
+
+import csv
+import datetime
+import decimal
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from core.models import DateStatus, Institute, Theme
+
+BOM = "\ufeff"
+SEPARATOR = "; "
+CHUNK_SIZE = 500
+LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a resource: its key (open data), label (downloads) and how to read it.
+
+    ``value`` gives what a program wants (identifiers, codes); ``display`` what a person reads
+    (names), defaulting to ``value``. A ``translated`` column is the modeltranslation field
+    ``key``: one column in the page's language, ``key_fr`` and ``key_en`` in the open data.
+    """
+
+    key: str
+    label: Any
+    value: Callable | None = None
+    display: Callable | None = None
+    translated: bool = False
+
+    def get(self, obj):
+        return self.value(obj) if self.value else getattr(obj, self.key)
+
+    def show(self, obj):
+        return self.display(obj) if self.display else self.get(obj)
+
+    def open_data_keys(self) -> list[str]:
+        if self.translated:
+            return [f"{self.key}_{code}" for code in LANGUAGES]
+        return [self.key]
+
+    def open_data_values(self, obj) -> list:
+        if self.translated:
+            return [getattr(obj, f"{self.key}_{code}") for code in LANGUAGES]
+        return [self.get(obj)]
+
+
+def published_prefetch(lookup: str, model, to_attr: str, *related):
+    """Prefetch only the published rows of a to-many relation, into ``to_attr``."""
+    queryset = model._default_manager.published()
+    if related:
+        queryset = queryset.select_related(*related)
+    return Prefetch(lookup, queryset=queryset, to_attr=to_attr)
+
+
+def themes_prefetch(lookup: str = "themes"):
+    return Prefetch(lookup, queryset=Theme.objects.order_by("order", "slug"), to_attr="theme_list")
+
+
+def public(obj):
+    """A related record when it is published, else ``None`` (drafts never leak out)."""
+    if obj is None or not getattr(obj, "is_published", True):
+        return None
+    return obj
+
+
+def codes(items, attribute="slug") -> list[str]:
+    return [str(getattr(item, attribute)) for item in items]
+
+
+def names(items) -> list[str]:
+    return [str(item) for item in items]
+
+
+def slug_of(obj) -> str | None:
+    obj = public(obj)
+    return obj.slug if obj is not None else None
+
+
+def name_of(obj) -> str | None:
+    obj = public(obj)
+    return str(obj) if obj is not None else None
+
+
+def status_label(value) -> str:
+    return str(DateStatus(value).label) if value else ""
+
+
+def common_columns() -> list[Column]:
+    """Provenance and timestamps, at the end of every publishable resource."""
+    return [
+        Column("source_title", _("Source")),
+        Column("source_url", _("Source link")),
+        Column("checked_on", _("Last checked")),
+        Column("created", _("Created"), lambda o: o.created_at),
+        Column("modified", _("Modified"), lambda o: o.updated_at),
+    ]
+
+
+def reference_source_columns() -> list[Column]:
+    return [
+        Column("source_title", _("Source")),
+        Column("source_url", _("Source link")),
+        Column("checked_on", _("Last checked")),
+    ]
+
+
+# -- cells ---------------------------------------------------------------------------------------
+
+
+def plain(value):
+    """A cell's value for CSV and XLSX: text, number or date; lists joined; moments local."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return SEPARATOR.join(str(plain(item)) for item in value if item not in (None, ""))
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, datetime.date | int | float | decimal.Decimal):
+        return value
+    return str(value)
+
+
+def as_text(value) -> str:
+    value = plain(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_for_spreadsheet(text: str) -> str:
+    """Text a spreadsheet program will not run as a formula."""
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class Echo:
+    """A file-like object whose ``write`` hands the line back (for ``csv.writer`` streaming)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list], *, language: str, bom=True, safe=True):
+    """The CSV text, line by line, rendered in ``language`` even after the view has returned."""
+    writer = csv.writer(Echo())
+    with translation.override(language):
+        first = writer.writerow([str(label) for label in header])
+        yield (BOM + first) if bom else first
+        for row in rows:
+            cells = [as_text(value) for value in row]
+            if safe:
+                cells = [safe_for_spreadsheet(cell) for cell in cells]
+            yield writer.writerow(cells)
+
+
+def attachment(response, filename: str):
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def csv_response(filename: str, header, rows) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_lines(header, rows, language=translation.get_language()),
+        content_type="text/csv; charset=utf-8",
+    )
+    return attachment(response, filename)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_cell(value):
+    value = plain(value)
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return safe_for_spreadsheet(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet name Excel accepts: 31 characters, none of []:*?/\\."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(text))
+    return cleaned.strip()[:31] or "Sheet"
+
+
+def xlsx_response(filename: str, sheets) -> FileResponse:
+    """A workbook with one sheet per ``(title, header, rows)``.
+
+    openpyxl's write-only mode keeps only the current row in memory; the file is spooled to
+    disk past a few megabytes and streamed from there.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(sheet_title(title))
+        sheet.append([str(label) for label in header])
+        for row in rows:
+            sheet.append([xlsx_cell(value) for value in row])
+    if not workbook.worksheets:
+        workbook.create_sheet("Sheet")
+    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
+    workbook.save(spool)
+    spool.seek(0)
+    response = FileResponse(spool, content_type=XLSX_TYPE)
+    return attachment(response, filename)
+
+
+# -- views ---------------------------------------------------------------------------------------
+
+
+def filter_errors_text(errors) -> str:
+    lines = [gettext("Invalid filter value:")]
+    for name, messages in errors.items():
+        for message in messages:
+            lines.append(f"- {name}: {message}")
+    return "\n".join(lines) + "\n"
+
+
+def bad_request(errors) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(
+        filter_errors_text(errors), content_type="text/plain; charset=utf-8"
+    )
+
+
+def page_link(request, obj) -> str:
+    try:
+        return request.build_absolute_uri(obj.get_absolute_url())
+    except Exception:  # a record without a public page yet
+        return ""
+
+
+class ExportView(View):
+    """A public list as a CSV or XLSX file: the list's FilterSet, published records only."""
+
+    filterset_class = None
+    columns: Callable[[], list[Column]] | None = None
+    basename = "export"
+    title = ""
+    file_format = "csv"
+    with_page_link = True
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_columns(self) -> list[Column]:
+        return self.columns()
+
+    def header(self, columns) -> list:
+        header = [column.label for column in columns]
+        if self.with_page_link:
+            header.append(_("Page"))
+        return header
+
+    def rows(self, queryset, columns):
+        request = self.request
+        for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+            row = [column.show(obj) for column in columns]
+            if self.with_page_link:
+                row.append(page_link(request, obj))
+            yield row
+
+    def filename(self) -> str:
+        language = translation.get_language()
+        return f"{self.basename}-{language}-{timezone.localdate():%Y-%m-%d}.{self.file_format}"
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            return bad_request(filterset.errors)
+        columns = self.get_columns()
+        rows = self.rows(filterset.qs, columns)
+        if self.file_format == "xlsx":
+            return xlsx_response(
+                self.filename(), [(self.title or self.basename, self.header(columns), rows)]
+            )
+        return csv_response(self.filename(), self.header(columns), rows)
+
+
+# -- core resources (open data) -------------------------------------------------------------------
+
+
+def theme_columns() -> list[Column]:
+    return [
+        Column("slug", _("Identifier")),
+        Column("name", _("Name"), translated=True),
+        Column("parent", _("Parent theme"), lambda o: o.parent.slug if o.parent else None),
+        Column("description", _("Description"), translated=True),
+        *reference_source_columns(),
+    ]
+
+
+def institute_columns() -> list[Column]:
+    return [
+        Column("code", _("Code")),
+        Column("name", _("Name"), translated=True),
+        Column("usage_name", _("Usage name"), translated=True),
+        Column("description", _("Description"), translated=True),
+        Column("website", _("Website")),
+        *reference_source_columns(),
+    ]
+
+
+def public_themes():
+    return Theme.objects.select_related("parent")
+
+
+def public_institutes():
+    return Institute.objects.all()

@@ -1,0 +1,204 @@
+"""Kinds, networks and instruments as rows, and the instruments list's downloads (CSV, XLSX)."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from core.exports import (
+    Column,
+    ExportView,
+    codes,
+    common_columns,
+    name_of,
+    names,
+    published_prefetch,
+    slug_of,
+    status_label,
+    themes_prefetch,
+)
+from core.models import Institute, date_status
+from instruments.filters import InstrumentFilter, NetworkFilter
+from instruments.models import Instrument, Kind, LegacyName, Network
+from offices.exports import countries_column, countries_prefetch
+from partnerships.exports import themes_column
+from partnerships.models import Institution, Milestone
+
+
+def public_kinds():
+    return Kind.objects.prefetch_related(
+        Prefetch(
+            "legacy_names", queryset=LegacyName.objects.order_by("code"), to_attr="legacy_list"
+        )
+    )
+
+
+def public_networks():
+    return (
+        Network.objects.published()
+        .select_related("agreement", "office")
+        .prefetch_related(
+            themes_prefetch(),
+            countries_prefetch(),
+            published_prefetch("institutions", Institution, "public_institutions", "country"),
+            published_prefetch("nodes", Instrument, "public_nodes", "kind"),
+            published_prefetch("milestones", Milestone, "public_milestones"),
+        )
+    )
+
+
+def public_instruments():
+    return (
+        Instrument.objects.published()
+        .select_related("kind", "office", "agreement", "predecessor__kind")
+        .prefetch_related(
+            themes_prefetch(),
+            countries_prefetch(),
+            Prefetch(
+                "institutes", queryset=Institute.objects.order_by("code"), to_attr="institute_list"
+            ),
+            published_prefetch("partners", Institution, "public_partners", "country"),
+            published_prefetch("networks", Network, "public_networks"),
+            published_prefetch("milestones", Milestone, "public_milestones"),
+            published_prefetch("successors", Instrument, "public_successors", "kind"),
+        )
+    )
+
+
+def kind_columns() -> list[Column]:
+    return [
+        Column("code", _("Code")),
+        Column("name", _("Name"), translated=True),
+        Column(
+            "legacy_names",
+            _("Former names"),
+            lambda o: [legacy.code for legacy in o.legacy_list],
+        ),
+        Column("duration", _("Typical duration"), translated=True),
+        Column("description", _("Description"), translated=True),
+        Column("source_title", _("Source")),
+        Column("source_url", _("Source link")),
+        Column("checked_on", _("Last checked")),
+    ]
+
+
+def network_status(network) -> str:
+    return date_status(network.launched_on, network.ended_on)
+
+
+def network_columns() -> list[Column]:
+    return [
+        Column("slug", _("Identifier")),
+        Column("acronym", _("Acronym")),
+        Column("name", _("Name"), translated=True),
+        Column(
+            "status",
+            _("Status"),
+            network_status,
+            lambda o: status_label(network_status(o)),
+        ),
+        Column("launched_on", _("Launched on")),
+        Column("ended_on", _("Ended on")),
+        themes_column(),
+        countries_column(),
+        Column(
+            "institutions",
+            _("Steering institutions"),
+            lambda o: codes(o.public_institutions),
+            lambda o: names(o.public_institutions),
+        ),
+        Column(
+            "nodes",
+            _("Nodes (instruments)"),
+            lambda o: codes(o.public_nodes),
+            lambda o: names(o.public_nodes),
+        ),
+        Column(
+            "agreement",
+            _("Founding agreement"),
+            lambda o: slug_of(o.agreement),
+            lambda o: name_of(o.agreement),
+        ),
+        Column(
+            "office",
+            _("Following office"),
+            lambda o: slug_of(o.office),
+            lambda o: name_of(o.office),
+        ),
+        Column("website", _("Website")),
+        Column("researchers", _("Researchers (published figure)")),
+        Column("laboratories", _("Laboratories (published figure)")),
+        Column("description", _("Description"), translated=True),
+        *common_columns(),
+    ]
+
+
+def instrument_columns() -> list[Column]:
+    return [
+        Column("slug", _("Identifier")),
+        Column("acronym", _("Acronym")),
+        Column("title", _("Title"), translated=True),
+        Column("kind", _("Kind"), lambda o: o.kind.code),
+        Column(
+            "status", _("Status"), lambda o: o.date_status, lambda o: status_label(o.date_status)
+        ),
+        Column("start_on", _("Start")),
+        Column("end_on", _("End")),
+        themes_column(),
+        countries_column(),
+        Column("institutes", _("CNRS institutes"), lambda o: codes(o.institute_list, "code")),
+        Column(
+            "partners",
+            _("Partner institutions"),
+            lambda o: codes(o.public_partners),
+            lambda o: names(o.public_partners),
+        ),
+        Column("coordinators", _("Coordinators")),
+        Column(
+            "office",
+            _("Following office"),
+            lambda o: slug_of(o.office),
+            lambda o: name_of(o.office),
+        ),
+        Column(
+            "agreement",
+            _("Launched under agreement"),
+            lambda o: slug_of(o.agreement),
+            lambda o: name_of(o.agreement),
+        ),
+        Column(
+            "networks",
+            _("Node of networks"),
+            lambda o: codes(o.public_networks),
+            lambda o: names(o.public_networks),
+        ),
+        Column(
+            "predecessor",
+            _("Predecessor"),
+            lambda o: slug_of(o.predecessor),
+            lambda o: name_of(o.predecessor),
+        ),
+        Column("website", _("Website")),
+        Column("summary", _("Summary"), translated=True),
+        *common_columns(),
+    ]
+
+
+class InstrumentExport(ExportView):
+    """The instruments list as a file, with the list's filters."""
+
+    filterset_class = InstrumentFilter
+    columns = staticmethod(instrument_columns)
+    basename = "instruments"
+    title = _("Instruments")
+
+    def get_queryset(self):
+        return public_instruments()
+
+
+class NetworkExport(ExportView):
+    filterset_class = NetworkFilter
+    columns = staticmethod(network_columns)
+    basename = "networks"
+    title = _("Networks")
+
+    def get_queryset(self):
+        return public_networks()

@@ -1,0 +1,26 @@
+"""Atom feed of the instruments list."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.feeds import CatalogFeed, dates_text, summary_lines
+from instruments.exports import public_instruments
+from instruments.filters import InstrumentFilter
+
+
+class InstrumentFeed(CatalogFeed):
+    filterset_class = InstrumentFilter
+    list_url_name = "instruments:list"
+    resource = _("cooperation instruments")
+
+    def get_queryset(self):
+        return public_instruments()
+
+    def item_summary(self, item):
+        countries = ", ".join(str(country) for country in item.country_list)
+        return summary_lines(
+            " · ".join(
+                part for part in (item.kind.code, dates_text(item.start_on, item.end_on)) if part
+            ),
+            countries,
+            item.summary,
+        )

@@ -1,0 +1,611 @@
+"""The open-data dump: the whole published catalogue as JSON and CSV files, with a README and
+the licence (Licence Ouverte / Open Licence 2.0, Etalab), and what changed since a date.
+
+Written by ``manage.py export_open_data DIR [--since DATE]`` and offered as a zip on the
+``/<lang>/open-data/`` page. Instruments is the top layer, so this module may read every app.
+"""
+
+import csv
+import datetime
+import decimal
+import hashlib
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from core.exports import (
+    SEPARATOR,
+    Column,
+    institute_columns,
+    public_institutes,
+    public_themes,
+    theme_columns,
+)
+from core.models import Institute, Publishable, Theme
+from instruments.exports import (
+    instrument_columns,
+    kind_columns,
+    network_columns,
+    public_instruments,
+    public_kinds,
+    public_networks,
+)
+from instruments.models import Instrument, Kind, LegacyName, Network
+from offices.exports import (
+    country_columns,
+    office_columns,
+    public_offices,
+    sector_columns,
+)
+from offices.models import Country, Coverage, Office, Sector
+from partnerships.exports import (
+    agreement_columns,
+    call_columns,
+    institution_columns,
+    milestone_columns,
+    public_agreements,
+    public_calls,
+    public_institutions,
+    public_milestones,
+)
+from partnerships.models import Agreement, Call, Institution, Milestone
+
+# Bump when the files' shape changes, so cached archives are rebuilt.
+FORMAT_VERSION = "1"
+LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+ARCHIVE_NAME = "cnrs-international-open-data.zip"
+STORAGE_FOLDER = "open-data"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One file pair of the dump: which rows, which columns, how a row is identified."""
+
+    name: str
+    model: type
+    rows: object  # callable returning the published queryset
+    columns: object  # callable returning the columns
+    identifier: str = "slug"
+    description: str = ""
+    # Changes to these (model, field pointing to a row of this resource) also change the row.
+    dependents: tuple = ()
+
+    @property
+    def publishable(self) -> bool:
+        return issubclass(self.model, Publishable)
+
+    def identify(self, value) -> str:
+        value = str(value)
+        return value.lower() if self.model is Country else value
+
+
+def reference_rows(model, *related):
+    def rows():
+        return model.objects.select_related(*related) if related else model.objects.all()
+
+    return rows
+
+
+RESOURCES = [
+    Resource(
+        name="sectors",
+        model=Sector,
+        rows=reference_rows(Sector),
+        columns=sector_columns,
+        description="The four geographic sectors (poles) of CNRS international cooperation.",
+    ),
+    Resource(
+        name="countries",
+        model=Country,
+        rows=reference_rows(Country, "sector"),
+        columns=country_columns,
+        identifier="code",
+        description="Every ISO 3166-1 country (alpha-2 code, lower case) and its sector.",
+    ),
+    Resource(
+        name="offices",
+        model=Office,
+        rows=public_offices,
+        columns=office_columns,
+        description="CNRS representative offices abroad, open and closed, and the countries "
+        "they follow (with years).",
+        dependents=((Coverage, "office_id"),),
+    ),
+    Resource(
+        name="themes",
+        model=Theme,
+        rows=public_themes,
+        columns=theme_columns,
+        description="Scientific themes; a theme may have a broader parent theme.",
+    ),
+    Resource(
+        name="institutes",
+        model=Institute,
+        rows=public_institutes,
+        columns=institute_columns,
+        identifier="code",
+        description="The CNRS institutes.",
+    ),
+    Resource(
+        name="kinds",
+        model=Kind,
+        rows=public_kinds,
+        columns=kind_columns,
+        identifier="code",
+        description="Kinds of cooperation instrument and the former names they replaced.",
+        dependents=((LegacyName, "kind_id"),),
+    ),
+    Resource(
+        name="networks",
+        model=Network,
+        rows=public_networks,
+        columns=network_columns,
+        description="Networks whose nodes are instruments.",
+    ),
+    Resource(
+        name="institutions",
+        model=Institution,
+        rows=public_institutions,
+        columns=institution_columns,
+        description="Partner institutions, foreign and French.",
+    ),
+    Resource(
+        name="instruments",
+        model=Instrument,
+        rows=public_instruments,
+        columns=instrument_columns,
+        description="Cooperation instruments: networks, joint projects and laboratories, "
+        "programmes.",
+    ),
+    Resource(
+        name="agreements",
+        model=Agreement,
+        rows=public_agreements,
+        columns=agreement_columns,
+        description="Signed partnership agreements.",
+    ),
+    Resource(
+        name="calls",
+        model=Call,
+        rows=public_calls,
+        columns=call_columns,
+        description="Calls for joint projects.",
+    ),
+    Resource(
+        name="milestones",
+        model=Milestone,
+        rows=public_milestones,
+        columns=milestone_columns,
+        description="Dated events of the cooperation story.",
+    ),
+]
+
+
+# -- records -------------------------------------------------------------------------------------
+
+
+def json_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+def record(obj, columns: list[Column]) -> dict:
+    """One row as the open data spells it: keys, identifiers, both languages."""
+    data = {}
+    for column in columns:
+        for key, value in zip(column.open_data_keys(), column.open_data_values(obj), strict=True):
+            data[key] = json_value(value if value != "" else None)
+    return data
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def header(columns: list[Column]) -> list[str]:
+    return [key for column in columns for key in column.open_data_keys()]
+
+
+def records(resource: Resource, queryset=None):
+    columns = resource.columns()
+    queryset = resource.rows() if queryset is None else queryset
+    for obj in queryset.iterator(chunk_size=500):
+        yield record(obj, columns)
+
+
+def write_json(path: Path, items) -> int:
+    """A JSON array, written item by item (the whole list never sits in memory)."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for item in items:
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(item, ensure_ascii=False, cls=DjangoJSONEncoder))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_csv(path: Path, keys: list[str], items):
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(keys)
+        for item in items:
+            writer.writerow([csv_cell(item.get(key)) for key in keys])
+
+
+# -- what changed since a date --------------------------------------------------------------------
+
+
+@dataclass
+class Delta:
+    added: list
+    modified: list
+    removed: list
+
+
+def _state(resource: Resource, row) -> tuple[bool, str]:
+    """(publicly visible, identifier) of a historical row."""
+    visible = row["status"] == Publishable.Status.PUBLISHED if resource.publishable else True
+    return visible, resource.identify(row[resource.identifier])
+
+
+def _chunks(values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def changed_ids(resource: Resource, since: datetime.datetime) -> set:
+    history = resource.model.history
+    ids = set(history.filter(history_date__gte=since).values_list("id", flat=True))
+    if hasattr(resource.model, "updated_at"):
+        ids |= set(
+            resource.model.objects.filter(updated_at__gte=since).values_list("pk", flat=True)
+        )
+    for model, field in resource.dependents:
+        ids |= set(
+            model.history.filter(history_date__gte=since)
+            .exclude(**{f"{field}__isnull": True})
+            .values_list(field, flat=True)
+        )
+    return ids
+
+
+def delta(resource: Resource, since: datetime.datetime) -> Delta:
+    """What a client holding the published catalogue as it was at ``since`` must change.
+
+    ``added``: published now, not then (new, or published since); ``modified``: published then
+    and now, changed since; ``removed``: identifiers published then and not now (deleted,
+    unpublished, or renamed). The state at ``since`` comes from the history tables; a row
+    with no history before ``since`` (loaded from fixtures) is taken as published then,
+    so a removal is never missed.
+    """
+    ids = changed_ids(resource, since)
+    fields = ["id", "history_type", resource.identifier, "history_date"]
+    if resource.publishable:
+        fields.append("status")
+    before, first_after = {}, {}
+    for chunk in _chunks(ids):
+        rows = (
+            resource.model.history.filter(id__in=chunk)
+            .order_by("history_date", "history_id")
+            .values(*fields)
+        )
+        for row in rows:
+            if row["history_date"] < since:
+                before[row["id"]] = row
+            else:
+                first_after.setdefault(row["id"], row)
+
+    now = {}
+    queryset = resource.rows()
+    for chunk in _chunks(ids):
+        for obj in queryset.filter(pk__in=chunk):
+            now[obj.pk] = obj
+
+    columns = resource.columns()
+    added, modified, removed = [], [], set()
+    for pk in sorted(ids):
+        if pk in before:
+            row = before[pk]
+            if row["history_type"] == "-":
+                was_visible, old_identifier = False, None
+            else:
+                was_visible, old_identifier = _state(resource, row)
+        elif pk in first_after:
+            row = first_after[pk]
+            if row["history_type"] == "+":
+                was_visible, old_identifier = False, None
+            else:
+                # It existed before its first recorded change (loaded from fixtures).
+                was_visible, old_identifier = True, _state(resource, row)[1]
+        elif pk in now:
+            # Changed without a history row (a raw update): created before ``since``, it was there.
+            created = getattr(now[pk], "created_at", None)
+            if created is not None and created >= since:
+                was_visible, old_identifier = False, None
+            else:
+                was_visible = True
+                old_identifier = resource.identify(getattr(now[pk], resource.identifier))
+        else:
+            continue
+        obj = now.get(pk)
+        if obj is not None:
+            (modified if was_visible else added).append(record(obj, columns))
+            identifier = resource.identify(getattr(obj, resource.identifier))
+            if was_visible and old_identifier and old_identifier != identifier:
+                removed.add(old_identifier)
+        elif was_visible and old_identifier:
+            removed.add(old_identifier)
+    key = header(columns)[0]
+    return Delta(
+        added=sorted(added, key=lambda item: item[key]),
+        modified=sorted(modified, key=lambda item: item[key]),
+        removed=sorted(removed),
+    )
+
+
+# -- the dump -------------------------------------------------------------------------------------
+
+
+def write_open_data(directory, since: datetime.datetime | None = None) -> dict:
+    """Write the dump into ``directory``; returns the number of records per resource."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    generated = timezone.now()
+    counts = {}
+    for resource in RESOURCES:
+        columns = resource.columns()
+        keys = header(columns)
+        counts[resource.name] = write_json(directory / f"{resource.name}.json", records(resource))
+        write_csv(directory / f"{resource.name}.csv", keys, records(resource))
+    changes = None
+    if since is not None:
+        changes = write_delta(directory / delta_folder(since), since, generated)
+    (directory / "README.md").write_text(
+        readme(counts, generated, since, changes), encoding="utf-8"
+    )
+    (directory / "LICENCE.txt").write_text(licence_text(generated), encoding="utf-8")
+    return counts
+
+
+def delta_folder(since: datetime.datetime) -> str:
+    return f"changes-since-{timezone.localtime(since):%Y-%m-%d}"
+
+
+def write_delta(directory: Path, since, generated) -> dict:
+    directory.mkdir(parents=True, exist_ok=True)
+    summary = {}
+    for resource in RESOURCES:
+        change = delta(resource, since)
+        summary[resource.name] = {
+            "added": len(change.added),
+            "modified": len(change.modified),
+            "removed": len(change.removed),
+        }
+        document = {
+            "resource": resource.name,
+            "since": json_value(since),
+            "generated": json_value(generated),
+            "added": change.added,
+            "modified": change.modified,
+            "removed": change.removed,
+        }
+        (directory / f"{resource.name}.json").write_text(
+            json.dumps(document, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder) + "\n",
+            encoding="utf-8",
+        )
+        keys = header(resource.columns())
+        rows = [
+            *({"change": "added", **item} for item in change.added),
+            *({"change": "modified", **item} for item in change.modified),
+            *({"change": "removed", keys[0]: identifier} for identifier in change.removed),
+        ]
+        write_csv(directory / f"{resource.name}.csv", ["change", *keys], rows)
+    return summary
+
+
+def readme(counts, generated, since=None, changes=None) -> str:
+    lines = [
+        "# CNRS International — open data",
+        "",
+        "The published catalogue of the CNRS international cooperation network: sectors, "
+        "countries, offices, themes, CNRS institutes, instrument kinds, networks, partner "
+        "institutions, instruments, agreements, calls and milestones. Drafts are never included.",
+        "",
+        f"Generated {json_value(generated)} (UTC). Licence: {LICENCE_NAME}, see `LICENCE.txt` "
+        f"and {LICENCE_URL}. Attribution: “CNRS – CNRS International, {generated:%Y-%m-%d}”.",
+        "",
+        "## Files",
+        "",
+        "Each resource comes as `<name>.json` (an array of objects) and `<name>.csv` (UTF-8, "
+        f"comma-separated, one row per record, lists joined with `{SEPARATOR.strip()} `). "
+        "Records point to each other by identifier (slug, code, or lower-case ISO 3166-1 "
+        "alpha-2 country code). Translated text comes in two columns, `_fr` and `_en`. "
+        "Dates are ISO 8601; `created` and `modified` are UTC date-times.",
+        "",
+        "| file | records | what |",
+        "| --- | ---: | --- |",
+    ]
+    for resource in RESOURCES:
+        lines.append(
+            f"| `{resource.name}.json`, `{resource.name}.csv` | {counts.get(resource.name, 0)} "
+            f"| {resource.description} |"
+        )
+    lines += ["", "## Fields", ""]
+    for resource in RESOURCES:
+        columns = resource.columns()
+        fields = ", ".join(f"`{key}`" for key in header(columns))
+        lines.append(f"- **{resource.name}** (identifier `{header(columns)[0]}`): {fields}")
+    if since is not None:
+        folder = delta_folder(since)
+        lines += [
+            "",
+            f"## Changes since {timezone.localtime(since):%Y-%m-%d}",
+            "",
+            f"`{folder}/<name>.json` lists what changed since {json_value(since)}: `added` "
+            "(records published since, in full), `modified` (records already published then and "
+            "changed since, in full) and `removed` (identifiers published then that are no longer: "
+            f"deleted, unpublished or renamed). `{folder}/<name>.csv` holds the same with a "
+            "`change` column.",
+            "",
+            "| resource | added | modified | removed |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, summary in (changes or {}).items():
+            lines.append(
+                f"| {name} | {summary['added']} | {summary['modified']} | {summary['removed']} |"
+            )
+    lines += [
+        "",
+        "## Also",
+        "",
+        "The same data, filtered and always current, from the read-only JSON API: "
+        "`/api/v1/` (OpenAPI schema at `/api/v1/schema/`, documentation at `/api/v1/docs/`).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def licence_text(generated) -> str:
+    return f"""{LICENCE_NAME}
+{"=" * len(LICENCE_NAME)}
+
+The data in this folder is published by the CNRS (Centre national de la recherche
+scientifique) under the Licence Ouverte / Open Licence version 2.0, published by Etalab,
+the French government's open-data mission: {LICENCE_URL}
+(full text: https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf).
+
+In short, anyone may, worldwide, free of charge and without time limit:
+- reproduce, copy and publish the information;
+- adapt, modify, extract and transform it, for example to build new data sets;
+- share, distribute and redistribute it;
+- use it commercially or not,
+
+on condition of attributing it: name the source (the producer, CNRS – CNRS International)
+and the date of its last update, e.g. “CNRS – CNRS International, {generated:%Y-%m-%d}”,
+for example with a link to the portal. The attribution must not suggest that CNRS endorses
+the reuse. The information is provided as it is, without warranty; CNRS is not liable for
+its reuse.
+
+The licence is compatible with the Open Government Licence (OGL), the Creative Commons
+Attribution licence (CC BY 2.0 and later) and the Open Data Commons Attribution licence (ODC-BY).
+
+Licence Ouverte / Open Licence version 2.0 — résumé : chacun peut réutiliser librement ces
+informations, y compris commercialement, sous réserve d'en mentionner la paternité
+(« CNRS – CNRS International ») et la date de dernière mise à jour.
+"""
+
+
+# -- the downloadable archive ---------------------------------------------------------------------
+
+
+def fingerprint() -> str:
+    """Changes whenever a published record, a reference row or the files' shape changes."""
+    parts = [FORMAT_VERSION]
+    models = [resource.model for resource in RESOURCES] + [Coverage, LegacyName]
+    for model in models:
+        history = model.history.aggregate(count=Count("history_id"), last=Max("history_date"))
+        parts.append(f"{model._meta.label}:{history['count']}:{history['last']}")
+        if hasattr(model, "updated_at"):
+            latest = model.objects.aggregate(last=Max("updated_at"), count=Count("pk"))
+            parts.append(f"{latest['count']}:{latest['last']}")
+        else:
+            parts.append(str(model.objects.count()))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def archive_path() -> str:
+    """The current archive in the media storage, built first when the catalogue changed."""
+    name = f"{STORAGE_FOLDER}/cnrs-international-{fingerprint()}.zip"
+    if default_storage.exists(name):
+        return name
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryFile() as spool:
+        write_open_data(folder)
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                archive.write(path, arcname=path.name)
+        spool.seek(0)
+        saved = default_storage.save(name, File(spool))
+    for other in default_storage.listdir(STORAGE_FOLDER)[1]:
+        if f"{STORAGE_FOLDER}/{other}" not in (name, saved):
+            default_storage.delete(f"{STORAGE_FOLDER}/{other}")
+    return saved
+
+
+FILE_NAMES = [
+    *(f"{resource.name}.{ext}" for resource in RESOURCES for ext in ("json", "csv")),
+    "README.md",
+    "LICENCE.txt",
+]
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+class OpenDataView(TemplateView):
+    """The open-data page: the licence, the files, the API."""
+
+    template_name = "open_data/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["resources"] = RESOURCES
+        context["licence_name"] = LICENCE_NAME
+        context["licence_url"] = LICENCE_URL
+        return context
+
+
+def download_archive(request):
+    response = FileResponse(
+        default_storage.open(archive_path(), "rb"),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=ARCHIVE_NAME,
+    )
+    return response
+
+
+def download_file(request, name):
+    if name not in FILE_NAMES:
+        raise Http404("No such open-data file.")
+    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
+    with default_storage.open(archive_path(), "rb") as stored, zipfile.ZipFile(stored) as archive:
+        with archive.open(name) as member:
+            shutil.copyfileobj(member, spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]],
+        as_attachment=True,
+        filename=name,
+    )
