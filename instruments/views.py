@@ -18,11 +18,7 @@ class InstrumentListView(FilteredListView):
     nav = "instruments"
 
     def get_queryset(self):
-        return (
-            Instrument.objects.published()
-            .select_related("kind")
-            .prefetch_related("countries", "themes")
-        )
+        return Instrument.objects.published().select_related("kind").prefetch_related("countries")
 
 
 class InstrumentDetailView(PublishedDetailView):
@@ -102,7 +98,7 @@ class NetworkListView(FilteredListView):
         return (
             Network.objects.published()
             .annotate(node_count=Count("nodes", filter=published_nodes, distinct=True))
-            .prefetch_related("countries", "themes")
+            .prefetch_related("countries")
         )
 
 
