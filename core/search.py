@@ -1,36 +1,262 @@
-"""Text search over a queryset: PostgreSQL full-text search, or containment on other databases."""
+"""Text search over querysets.
 
+On PostgreSQL, full-text search: each searchable model has a *document* (its fields, French ones
+stemmed in French, English ones in English, codes and acronyms as they are, all without accents),
+matched against the query parsed in the three configurations, ranked with ``ts_rank``, and served by
+a GIN expression index built from the same SQL (migration ``core.0003_search_indexes``). When
+nothing matches, a typo-tolerant fallback uses ``pg_trgm`` word similarity on names and titles.
+
+On other databases (SQLite in development), every word must be contained in one of the fields.
+
+Models are named by label, so ``core`` imports nothing from the apps above it.
+"""
+
+import unicodedata
 from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 
 MAX_QUERY_LENGTH = 5000
+MAX_WORDS = 20
+MAX_FUZZY_LENGTH = 100
+UNACCENT_FUNCTION = "cnrs_unaccent"
+
+# What each model's document holds: weight (A ranks above B) → fields. A field ending in _fr is
+# stemmed in French, _en in English, any other one ('simple') is taken as written.
+SEARCH_DOCUMENTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "offices.office": {
+        "A": ("name_fr", "name_en", "city_fr", "city_en"),
+        "B": ("description_fr", "description_en"),
+    },
+    "instruments.instrument": {
+        "A": ("acronym", "title_fr", "title_en"),
+        "B": ("summary_fr", "summary_en", "coordinators"),
+    },
+    "instruments.network": {
+        "A": ("acronym", "name_fr", "name_en"),
+        "B": ("description_fr", "description_en"),
+    },
+    "partnerships.institution": {
+        "A": ("acronym", "name_fr", "name_en", "ror_id"),
+        "B": ("description_fr", "description_en"),
+    },
+    "partnerships.agreement": {
+        "A": ("title_fr", "title_en"),
+        "B": ("summary_fr", "summary_en"),
+    },
+    "partnerships.call": {
+        "A": ("title_fr", "title_en"),
+        "B": ("description_fr", "description_en", "funding_fr", "funding_en"),
+    },
+    "partnerships.milestone": {
+        "A": ("title_fr", "title_en"),
+        "B": ("description_fr", "description_en"),
+    },
+}
+
+# Names and titles compared by trigram word similarity when full-text search finds nothing
+# (a gin_trgm_ops index each).
+TRIGRAM_FIELDS: dict[str, tuple[str, ...]] = {
+    label: tuple(f for f in weights["A"] if f.endswith(("_fr", "_en")))
+    for label, weights in SEARCH_DOCUMENTS.items()
+}
+
+FUZZY_THRESHOLD = 0.5
 
 
 def clean_query(text: str) -> str:
-    """The query as searched: bounded, without control characters."""
+    """The query as searched: bounded, without control characters (NUL bytes included)."""
     text = "".join(ch if ch.isprintable() else " " for ch in str(text)[:MAX_QUERY_LENGTH])
     return " ".join(text.split())
 
 
-def search_queryset(queryset, text: str, fields):
-    """Rows matching every word of ``text`` in any of ``fields`` (containment, any database).
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
 
-    The search page uses ranked full-text search on PostgreSQL; list filters need only
-    a yes/no match, which containment gives on both databases.
+
+def _config(field: str) -> str:
+    if field.endswith("_fr"):
+        return "french"
+    if field.endswith("_en"):
+        return "english"
+    return "simple"
+
+
+def document_sql(weights: dict[str, tuple[str, ...]], column) -> str:
+    """The SQL of a model's search document; ``column(field)`` gives each column's SQL.
+
+    The query and the index are both written by this function, so PostgreSQL sees the same
+    expression and uses the index.
+    """
+    parts = []
+    for weight, fields in sorted(weights.items()):
+        for config in ("french", "english", "simple"):
+            chosen = [f for f in fields if _config(f) == config]
+            if not chosen:
+                continue
+            text = " || ' ' || ".join(f"COALESCE({column(f)}, '')" for f in chosen)
+            parts.append(
+                f"setweight(to_tsvector('{config}'::regconfig, "
+                f"{UNACCENT_FUNCTION}({text})), '{weight}')"
+            )
+    return "(" + " || ".join(parts) + ")"
+
+
+def query_sql() -> str:
+    """The SQL of the parsed query (one parameter, given three times)."""
+    return (
+        "("
+        + " || ".join(
+            f"websearch_to_tsquery('{config}'::regconfig, {UNACCENT_FUNCTION}(%s))"
+            for config in ("french", "english", "simple")
+        )
+        + ")"
+    )
+
+
+class _Document(Expression):
+    """A model's search document, columns resolved against the query's tables."""
+
+    def __init__(self, weights, template, query_text, output_field):
+        super().__init__(output_field=output_field)
+        self.weights = weights
+        self.template = template
+        self.query_text = query_text
+        self.names = [f for fields in weights.values() for f in fields]
+        self.columns = [F(name) for name in self.names]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        compiled = {}
+        params: list = []
+        for name, column in zip(self.names, self.columns, strict=True):
+            sql, column_params = compiler.compile(column)
+            compiled[name] = sql
+            params.extend(column_params)
+        document = document_sql(self.weights, compiled.__getitem__)
+        return self.template.format(document=document, query=query_sql()), [
+            *params,
+            *[self.query_text] * 3,
+        ]
+
+
+def _matches(weights, text):
+    return _Document(weights, "{document} @@ {query}", text, BooleanField())
+
+
+def _rank(weights, text):
+    return _Document(weights, "ts_rank({document}, {query})", text, FloatField())
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+def _containment(fields, words) -> Q:
+    """Every word in one of the fields (accents ignored on PostgreSQL)."""
+    lookup = "icontains"
+    if is_postgresql():
+        lookup = "unaccent__icontains"
+        words = [strip_accents(word) for word in words]
+    condition = Q()
+    for word in words:
+        condition &= reduce(or_, (Q(**{f"{field}__{lookup}": word}) for field in fields))
+    return condition
+
+
+def _words(text: str) -> list[str]:
+    return text.split()[:MAX_WORDS]
+
+
+def search_queryset(queryset, text: str, fields):
+    """Rows matching ``text``: every word contained in one of ``fields`` on any database, or
+    (PostgreSQL) the model's full-text document, which adds stemming and ignores accents.
+
+    A yes/no filter for the lists' ``q``; ``ranked_search`` orders by relevance.
     """
     text = clean_query(text)
     if not text or not fields:
         return queryset
-    words = text.split()[:20]
-    condition = Q()
-    for word in words:
-        condition &= reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+    condition = _containment(fields, _words(text))
+    weights = SEARCH_DOCUMENTS.get(queryset.model._meta.label_lower)
+    if weights and is_postgresql():
+        condition |= Q(_matches(weights, text))
     inner = queryset.model._default_manager.filter(condition).values("pk")
     return queryset.filter(pk__in=inner)
 
 
-def is_postgresql() -> bool:
-    return connection.vendor == "postgresql"
+def ranked_search(queryset, text: str, fields=(), *, fuzzy: bool = False):
+    """``queryset`` narrowed to ``text`` and ordered by relevance (``search_rank``, best first).
+
+    On PostgreSQL a model with a search document is searched in full text (the GIN index serves
+    it); otherwise every word must be contained in one of ``fields`` (a match in the first field
+    ranks first). With ``fuzzy`` on PostgreSQL: rows whose names or titles look like the query
+    (typos), by trigram word similarity.
+    """
+    text = clean_query(text)
+    label = queryset.model._meta.label_lower
+    weights = SEARCH_DOCUMENTS.get(label)
+    fields = tuple(fields) or tuple(f for fields in (weights or {}).values() for f in fields)
+    if not text or not fields:
+        return queryset.none()
+    words = _words(text)
+    if fuzzy:
+        return _fuzzy(queryset, text[:MAX_FUZZY_LENGTH], label)
+    if weights and is_postgresql():
+        return (
+            queryset.filter(_matches(weights, text))
+            .annotate(search_rank=_rank(weights, text))
+            .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
+        )
+    condition = _containment(fields, words)
+    first = fields[0]
+    rank = Case(
+        When(**{f"{first}__iexact": text}, then=Value(3)),
+        When(_containment((first,), [text]), then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.filter(condition)
+        .annotate(search_rank=rank)
+        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
+    )
+
+
+def _fuzzy(queryset, text, label):
+    fields = TRIGRAM_FIELDS.get(label)
+    if not fields or not is_postgresql():
+        return queryset.none()
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    condition = reduce(or_, (Q(**{f"{field}__trigram_word_similar": text}) for field in fields))
+    similarity = Greatest(*(TrigramWordSimilarity(text, field) for field in fields))
+    if len(fields) == 1:
+        similarity = TrigramWordSimilarity(text, fields[0])
+    return (
+        queryset.filter(condition)
+        .annotate(search_rank=similarity)
+        .filter(search_rank__gte=FUZZY_THRESHOLD)
+        .order_by("-search_rank", *queryset.model._meta.ordering)
+    )
