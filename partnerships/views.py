@@ -4,7 +4,7 @@ The two base views here (a filtered list, a published record) are shared with th
 pages, which sit one layer above.
 """
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -268,21 +268,22 @@ class CallListView(FilteredListView):
 
     def get_queryset(self):
         on = today()
-        # Same precedence as core.models.date_status: upcoming, then ended, else open.
+        calls = Call.objects.published()
+        # The QuerySet's own conditions, so the order follows whatever "open" means for a call.
+        is_open = calls._started(on) & calls._not_ended(on)
         rank = Case(
-            When(opens_on__gt=on, then=Value(1)),
-            When(closes_on__lt=on, then=Value(2)),
-            default=Value(0),
+            When(is_open, then=Value(0)),
+            When(~calls._started(on), then=Value(1)),
+            default=Value(2),
             output_field=IntegerField(),
         )
         return (
-            Call.objects.published()
-            .annotate(open_rank=rank)
+            calls.annotate(open_rank=rank)
             .order_by(
                 "open_rank",
-                Case(When(~Q(open_rank=2), then="closes_on")).asc(nulls_last=True),
-                Case(When(~Q(open_rank=2), then="opens_on")).asc(nulls_last=True),
-                "-closes_on",
+                Case(When(open_rank__lt=2, then="closes_on")).asc(nulls_last=True),
+                F("closes_on").desc(nulls_last=True),
+                F("opens_on").desc(nulls_last=True),
                 "slug",
             )
             .prefetch_related("countries")

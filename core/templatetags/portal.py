@@ -215,3 +215,12 @@ def attr_text(obj, name: str) -> str:
 def status_between(start, end=None):
     """The status (active, ended, upcoming) of a record dated from ``start`` to ``end``."""
     return date_status(start, end)
+
+
+@register.filter
+def code_and_name(obj) -> str:
+    """``IRN – International Research Network``; just the name when it is the code."""
+    code, name = str(getattr(obj, "code", "") or ""), str(getattr(obj, "name", "") or "")
+    if not code or code.casefold() == name.casefold():
+        return name or code
+    return f"{code} – {name}" if name else code
