@@ -25,7 +25,8 @@ def staff(role: str, username: str):
 
 
 def client_for(user) -> Client:
-    client = Client()
+    """A logged-in browser asking for English, so messages read the same once translated."""
+    client = Client(headers={"Accept-Language": "en"})
     client.force_login(user)
     return client
 
