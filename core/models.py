@@ -107,17 +107,21 @@ class DatedQuerySet(CatalogQuerySet):
     def _not_ended(self, on):
         return Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gte": on})
 
+    def _ended(self, on):
+        return Q(**{f"{self.end_field}__lt": on})
+
+    def _upcoming(self, on):
+        return Q(**{f"{self.start_field}__gt": on})
+
     def active(self, on=None):
         on = on or today()
         return self.filter(self._started(on) & self._not_ended(on))
 
     def ended(self, on=None):
-        on = on or today()
-        return self.filter(**{f"{self.end_field}__lt": on})
+        return self.filter(self._ended(on or today()))
 
     def upcoming(self, on=None):
-        on = on or today()
-        return self.filter(**{f"{self.start_field}__gt": on})
+        return self.filter(self._upcoming(on or today()))
 
     def with_status(self, *statuses, on=None):
         """Rows in any of the statuses ``active``, ``ended``, ``upcoming``."""
@@ -126,9 +130,9 @@ class DatedQuerySet(CatalogQuerySet):
         if "active" in statuses:
             condition |= self._started(on) & self._not_ended(on)
         if "ended" in statuses:
-            condition |= Q(**{f"{self.end_field}__lt": on})
+            condition |= self._ended(on)
         if "upcoming" in statuses:
-            condition |= Q(**{f"{self.start_field}__gt": on})
+            condition |= self._upcoming(on)
         return self.filter(condition)
 
     def during_year(self, *years):

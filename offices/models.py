@@ -84,11 +84,11 @@ class OfficeQuerySet(CatalogQuerySet):
 
     def open(self, on_year=None):
         year = on_year or today().year
-        return self.filter(Q(closed__isnull=True) | Q(closed__gte=year))
+        return self.filter(Q(closed__isnull=True) | Q(closed__gte=year), is_closed=False)
 
     def closed_offices(self, on_year=None):
         year = on_year or today().year
-        return self.filter(closed__lt=year)
+        return self.filter(Q(closed__lt=year) | Q(is_closed=True))
 
     def in_sector(self, *slugs):
         return self.filter(sector__slug__in=slugs)
@@ -118,6 +118,13 @@ class Office(Publishable, Provenance, Audited):
         blank=True,
         validators=YEAR_VALIDATORS,
         help_text=_("For an office that closed or moved; empty while it is open."),
+    )
+    is_closed = models.BooleanField(
+        _("closed"),
+        default=False,
+        help_text=_(
+            "Tick for an office that has closed or moved, even when the closing year is unknown."
+        ),
     )
     predecessor = models.ForeignKey(
         "self",
@@ -179,11 +186,20 @@ class Office(Publishable, Provenance, Audited):
                 condition=Q(photo="") | ~Q(photo_credit=""),
                 name="%(app_label)s_%(class)s_photo_has_credit",
             ),
+            models.CheckConstraint(
+                condition=Q(closed__isnull=True) | Q(is_closed=True),
+                name="%(app_label)s_%(class)s_closing_year_means_closed",
+            ),
         ]
-        indexes = [models.Index(fields=["closed"])]
+        indexes = [models.Index(fields=["closed"]), models.Index(fields=["is_closed"])]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.closed:
+            self.is_closed = True
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("offices:detail", kwargs={"slug": self.slug})
@@ -194,23 +210,33 @@ class Office(Publishable, Provenance, Audited):
             raise ValidationError({"closed": _("An office cannot close before it opened.")})
         if self.photo and not self.photo_credit:
             raise ValidationError({"photo_credit": _("A photo needs a credit line.")})
+        if self.closed:
+            self.is_closed = True
 
     @property
     def is_open(self) -> bool:
-        return self.closed is None or self.closed >= today().year
+        return not self.is_closed
 
 
 class CoverageQuerySet(models.QuerySet):
+    """Coverage in a year and before it. An office covers nothing after its closing year, and
+    nothing at all "now" when it is closed at an unknown date."""
+
     def current(self, on_year=None):
         year = on_year or today().year
         return self.filter(
             Q(start_year__isnull=True) | Q(start_year__lte=year),
             Q(end_year__isnull=True) | Q(end_year__gte=year),
+            Q(office__is_closed=False) | Q(office__closed__gte=year),
         )
 
     def past(self, on_year=None):
         year = on_year or today().year
-        return self.filter(end_year__lt=year)
+        return self.filter(
+            Q(end_year__lt=year)
+            | Q(office__closed__lt=year)
+            | Q(office__is_closed=True, office__closed__isnull=True)
+        )
 
 
 class Coverage(Provenance):
@@ -275,6 +301,9 @@ class Coverage(Provenance):
     @property
     def is_current(self) -> bool:
         year = today().year
-        return (self.start_year is None or self.start_year <= year) and (
-            self.end_year is None or self.end_year >= year
+        office = self.office
+        return (
+            (not office.is_closed or (office.closed is not None and office.closed >= year))
+            and (self.start_year is None or self.start_year <= year)
+            and (self.end_year is None or self.end_year >= year)
         )

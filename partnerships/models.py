@@ -1,5 +1,7 @@
 """Partnerships: partner institutions, signed agreements, joint calls and the cooperation's milestones."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -218,9 +220,19 @@ class Agreement(Publishable, Provenance, Audited):
 
 
 class CallQuerySet(DatedQuerySet):
+    """A call whose deadline the sources do not give is over once its projects have started."""
+
     country_lookup = "countries__code"
     start_field = "opens_on"
     end_field = "closes_on"
+
+    def _not_ended(self, on):
+        return Q(closes_on__gte=on) | Q(
+            Q(projects_start__isnull=True) | Q(projects_start__gt=on), closes_on__isnull=True
+        )
+
+    def _ended(self, on):
+        return Q(closes_on__lt=on) | Q(closes_on__isnull=True, projects_start__lte=on)
 
     def open_now(self, on=None):
         return self.active(on=on)
@@ -311,7 +323,10 @@ class Call(Publishable, Provenance, Audited):
 
     @property
     def date_status(self) -> str:
-        return date_status(self.opens_on, self.closes_on)
+        end = self.closes_on
+        if end is None and self.projects_start is not None:
+            end = self.projects_start - datetime.timedelta(days=1)
+        return date_status(self.opens_on, end)
 
     @property
     def is_open(self) -> bool:

@@ -18,9 +18,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+BROWSER_DIR = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
+    # This hook sees the whole session's items: mark only the ones in this folder.
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if BROWSER_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -412,7 +412,7 @@ def test_reference_records_are_published_with_their_provenance(loaded):
         or model.objects.filter(checked_on__isnull=True).exists()
     ]
 
-    assert drafts == [("Office", "moscow")]
+    assert drafts == []
     assert unstamped == []
     assert unsourced == []
 
@@ -520,3 +520,28 @@ def test_country_missing_from_the_csv_fails(loaded, fixtures_copy):
     assert str(error.value) == (
         f"{fixtures_copy / 'countries.csv'}: countries without a sector: FR"
     )
+
+
+def test_moscow_is_closed_and_covers_nothing_now(loaded):
+    moscow = Office.objects.get(slug="moscow")
+
+    now = Coverage.objects.current().filter(office=moscow).count()
+    before = set(
+        Coverage.objects.past().filter(office=moscow).values_list("country__code", flat=True)
+    )
+
+    assert moscow.is_closed is True
+    assert moscow.closed is None
+    assert now == 0
+    assert "RU" in before
+    assert "moscow" not in set(Office.objects.open().values_list("slug", flat=True))
+
+
+def test_nsfc_call_without_deadline_is_over_once_projects_started(loaded):
+    call = Call.objects.get(slug="cnrs-nsfc-call-2024")
+
+    assert call.closes_on is None
+    assert call.date_status == "ended"
+    assert list(Call.objects.with_status("ended").filter(pk=call.pk)) == [call]
+    assert not Call.objects.open_now().filter(pk=call.pk).exists()
+    assert Call.objects.open_now(on=datetime.date(2024, 9, 1)).filter(pk=call.pk).exists()
