@@ -9,6 +9,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.views.defaults import server_error
 from django_countries import countries
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -303,6 +304,14 @@ def test_agreement_pages_show_the_language_of_the_address_with_a_fallback_marker
         '<span class="fallback-marker" lang="fr">(en français)</span></a>',
         html=True,
     )
+
+
+def test_server_error_page_renders_without_any_context(rf):
+    with translation.override("en"):
+        response = server_error(rf.get("/en/partnerships/"))
+
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "<h1>Server error</h1>" in response.content.decode()
 
 
 # --- institutions ------------------------------------------------------------------------------
