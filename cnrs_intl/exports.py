@@ -22,6 +22,7 @@ from core.exports import (
 from instruments.exports import (
     instrument_columns,
     network_columns,
+    network_status,
     public_instruments,
     public_networks,
 )
@@ -85,7 +86,7 @@ def dossier_parts(code: str):
             lambda o: (
                 str(o),
                 "",
-                status_label(o.date_status),
+                status_label(network_status(o)),
                 o.launched_on,
                 o.ended_on,
                 names(o.theme_list),
