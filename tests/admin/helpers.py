@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django import forms
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -22,7 +23,7 @@ def _serialize(value):
         return [str(_serialize(item)) for item in value]
     if isinstance(value, Model):
         return str(value.pk)
-    if isinstance(value, (datetime.date, Decimal, int)):
+    if isinstance(value, (datetime.date, datetime.time, Decimal, int)):
         return str(value)
     return value
 
@@ -31,6 +32,10 @@ def _form_fields(form, data: dict) -> None:
     for name, field in form.fields.items():
         value = form[name].value()
         if isinstance(value, FieldFile) or field.widget.needs_multipart_form:
+            continue
+        if isinstance(field.widget, forms.MultiWidget):  # a date and a time, side by side
+            for i, part in enumerate(field.widget.decompress(value)):
+                data[f"{form.add_prefix(name)}_{i}"] = _serialize(part)
             continue
         value = _serialize(value)
         if value is not None:
