@@ -5,6 +5,7 @@ from html import unescape
 from http import HTTPStatus
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from core.models import Institute, KeyFigure, Theme
@@ -133,3 +134,22 @@ def test_change_form_and_history_open(admin_client, model):
     assert change.context["original"] == obj
     assert history.status_code == HTTPStatus.OK
     assert len(history.context["page_obj"].object_list) >= 1
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_every_relation_is_picked_by_autocomplete(model):
+    model_admin = admin.site._registry[model]
+    relations = {
+        field.name
+        for field in model._meta.get_fields()
+        if (field.many_to_many or field.many_to_one) and field.concrete and field.editable
+    }
+
+    assert relations <= set(model_admin.autocomplete_fields)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_admin_pages_load_nothing_from_a_cdn(admin_client, model):
+    html = admin_client.get(url(model, "add")).content.decode()
+
+    assert re.findall(r'(?:src|href)="(?:https?:)?//', html) == []
