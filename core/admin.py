@@ -246,9 +246,10 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
             history, **{self.opts.pk.attname: unquote(object_id), "history_id": version_id}
         )
         current = self.get_object(request, unquote(object_id))
-        if current is None:
-            raise Http404(_("This record was deleted: restore it from the deleted records."))
-        if request.method == "POST" and not self.has_change_permission(request, current):
+        if request.method == "POST" and (
+            # A deleted record comes back through "Deleted records", not a revert.
+            current is None or not self.has_change_permission(request, current)
+        ):
             raise PermissionDenied
         request._history_record = record
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -148,3 +148,18 @@ def test_changelist_links_to_deleted_records_for_editors_only(derci_client, view
 
     assert admin_url(Instrument, "deleted") in derci
     assert admin_url(Instrument, "deleted") not in viewer
+
+
+def test_versions_of_a_deleted_record_can_be_read_not_reverted(derci_client, instrument):
+    version = instrument.history.earliest()
+    derci_client.post(admin_url(Instrument, "delete", instrument.pk), {"post": "yes"})
+    url = reverse("admin:instruments_instrument_simple_history", args=[instrument.pk, version.pk])
+
+    history = derci_client.get(admin_url(Instrument, "history", instrument.pk))
+    page = derci_client.get(url)
+    revert = derci_client.post(url, form_data(page))
+
+    assert history.status_code == HTTPStatus.OK
+    assert page.status_code == HTTPStatus.OK
+    assert revert.status_code == HTTPStatus.FORBIDDEN
+    assert not Instrument.objects.exists()
