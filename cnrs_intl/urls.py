@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from cnrs_intl import views
+from cnrs_intl.sitemaps import SITEMAPS
 from instruments import open_data
 from partnerships import urls as partnership_urls
 
@@ -25,6 +27,13 @@ urlpatterns = [
         name="healthz",
     ),
     # -- operations and crawlers (robots.txt, sitemap.xml) --
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_view,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     # -- API (/api/v1/) --
     path("api/v1/", include("cnrs_intl.api_urls")),
 ]
@@ -38,6 +47,9 @@ urlpatterns += i18n_patterns(
     path("", include((partnership_urls.institution_patterns, "institutions"))),
     path("", include((partnership_urls.call_patterns, "calls"))),
     # -- site-wide pages: countries, search, accessibility --
+    path("", include("cnrs_intl.country_urls")),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     # -- feeds and open data --
     path("", include("cnrs_intl.feed_urls")),
     path("open-data/", open_data.OpenDataView.as_view(), name="open-data"),

@@ -1,7 +1,446 @@
-"""Site-wide pages that combine the apps."""
+"""Site-wide pages that combine the apps: home, countries and their dossiers, search,
+accessibility statement, robots.txt."""
 
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+
+from core.filters import sort_key
+from core.map import office_map
+from core.models import KeyFigure, Publishable, Theme, today
+from core.search import clean_query, is_postgresql, ranked_search
+from instruments.models import Instrument, Kind, Network
+from offices.models import Country, Coverage, Office, Sector
+from offices.views import (
+    current_coverage_prefetch,
+    list_url,
+    with_activity_counts,
+    with_activity_filter,
+)
+from partnerships.models import Agreement, Call, Institution, Milestone
+
+PUBLISHED = Publishable.Status.PUBLISHED
+LATEST_LIMIT = 8
+
+
+# -- home --
+
+
+def live_counts():
+    """What the portal holds today, counted from the published records."""
+    kinds = list(
+        Kind.objects.annotate(
+            count=Count("instruments", filter=Q(instruments__status=PUBLISHED), distinct=True)
+        )
+        .prefetch_related("legacy_names")
+        .order_by("order", "code")
+    )
+    counts = {
+        "offices": Office.objects.published().open().count(),
+        "instruments": sum(kind.count for kind in kinds),
+        "networks": Network.objects.published().count(),
+        "agreements": Agreement.objects.published().count(),
+        "institutions": Institution.objects.published().count(),
+        "countries": with_activity_filter(Country.objects.all()).count(),
+        "open_calls": Call.objects.published().active().count(),
+    }
+    return counts, kinds
+
+
+# Each label is chosen by the count it goes with: ``LIVE_COUNT_LABELS[key] % {"count": n}``.
+LIVE_COUNT_LABELS = {
+    "offices": ngettext_lazy("office open today", "offices open today", "count"),
+    "instruments": ngettext_lazy("cooperation instrument", "cooperation instruments", "count"),
+    "networks": ngettext_lazy("network of instruments", "networks of instruments", "count"),
+    "agreements": ngettext_lazy("agreement", "agreements", "count"),
+    "institutions": ngettext_lazy("partner institution", "partner institutions", "count"),
+    "countries": ngettext_lazy("country with activity", "countries with activity", "count"),
+    "open_calls": ngettext_lazy("call for proposals open", "calls for proposals open", "count"),
+}
+
+
+def compared_count(compare_with: str, counts: dict, kinds) -> int | None:
+    """The live count a published figure is compared with (``offices``, ``kind:IRN``, ``kind:GDRI``)."""
+    key = (compare_with or "").strip()
+    if not key:
+        return None
+    if key.lower().startswith("kind:"):
+        code = key.split(":", 1)[1].strip().upper()
+        for kind in kinds:
+            if kind.code == code or code in {legacy.code for legacy in kind.legacy_names.all()}:
+                return kind.count
+        return None
+    return counts.get(key.lower())
+
+
+def latest_records(limit=LATEST_LIMIT):
+    """The most recently published records of every kind, newest first."""
+    order = (F("published_at").desc(nulls_last=True), "-created_at")
+    sources = (
+        (_("Instrument"), Instrument.objects.published().select_related("kind")),
+        (_("Agreement"), Agreement.objects.published()),
+        (_("Call for proposals"), Call.objects.published()),
+        (_("Network"), Network.objects.published()),
+        (_("Institution"), Institution.objects.published()),
+    )
+    rows = []
+    for label, queryset in sources:
+        for record in queryset.order_by(*order)[:limit]:
+            rows.append({"label": label, "record": record, "date": record.published_at})
+    rows.sort(
+        key=lambda row: (row["date"] is not None, row["date"] or row["record"].created_at),
+        reverse=True,
+    )
+    return rows[:limit]
 
 
 class HomeView(TemplateView):
+    """What the network is, its key figures beside the live counts, the map of the offices,
+    what was published last, and the search box."""
+
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts, kinds = live_counts()
+        figures = list(KeyFigure.objects.published())
+        for figure in figures:
+            figure.live_count = compared_count(figure.compare_with, counts, kinds)
+        offices = list(
+            Office.objects.published()
+            .open()
+            .select_related("country", "sector")
+            .prefetch_related(
+                Prefetch(
+                    "coverages",
+                    queryset=Coverage.objects.current().select_related("country"),
+                    to_attr="current_coverages",
+                )
+            )
+            .order_by("sector__order", "sector__slug", "order", "name")
+        )
+        covered = {}
+        for office in offices:
+            office.current_coverages.sort(key=lambda c: sort_key(str(c.country)))
+            for coverage in office.current_coverages:
+                covered.setdefault(str(coverage.country.code), coverage)
+        context.update(
+            nav="home",
+            counts=[
+                (key, value, LIVE_COUNT_LABELS[key] % {"count": value})
+                for key, value in counts.items()
+            ],
+            kinds=[kind for kind in kinds if kind.count],
+            figures=figures,
+            offices=offices,
+            office_sectors=[
+                (sector, list(group)) for sector, group in groupby(offices, key=lambda o: o.sector)
+            ],
+            map=office_map(offices, covered),
+            latest=latest_records(),
+        )
+        return context
+
+
+# -- countries --
+
+
+class CountryListView(TemplateView):
+    """Every country where something public happens, by sector, with the office covering it
+    today and what is active there."""
+
+    template_name = "countries/country_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = (
+            with_activity_counts(with_activity_filter(Country.objects.all()))
+            .select_related("sector")
+            .prefetch_related(current_coverage_prefetch())
+        )
+        by_sector = {}
+        for country in countries:
+            by_sector.setdefault(country.sector_id, []).append(country)
+        groups = []
+        for sector in Sector.objects.all():
+            members = sorted(by_sector.get(sector.pk, []), key=lambda c: sort_key(str(c)))
+            if members:
+                groups.append({"sector": sector, "countries": members})
+        context.update(
+            nav="countries",
+            groups=groups,
+            country_count=sum(len(g["countries"]) for g in groups),
+        )
+        return context
+
+
+class CountryDetailView(TemplateView):
+    """A country's dossier: the office that covers it now and those that did before, active
+    instruments by kind, agreements in force, partner institutions, open and coming calls, the
+    timeline of milestones, themes and counts. Prints on A4."""
+
+    template_name = "countries/country_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        iso2 = kwargs["iso2"]
+        if len(iso2) != 2 or not iso2.isascii() or not iso2.isalpha():
+            raise Http404(_("No such country."))
+        if iso2 != iso2.lower():
+            return redirect("countries:detail", iso2=iso2.lower(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        code = self.kwargs["iso2"].upper()
+        country = get_object_or_404(Country.objects.select_related("sector"), code=code)
+        on = today()
+        coverages = list(
+            Coverage.objects.filter(country=country, office__status=PUBLISHED)
+            .select_related("office", "office__country")
+            .order_by(F("end_year").desc(nulls_first=True), "-start_year", "office__name")
+        )
+        instruments = list(
+            Instrument.objects.published()
+            .for_country(code)
+            .active(on)
+            .select_related("kind")
+            .order_by("kind__order", "kind__code", "title", "slug")
+        )
+        ended_instruments = Instrument.objects.published().for_country(code).ended(on).count()
+        agreements = list(
+            Agreement.objects.published()
+            .for_country(code)
+            .active(on)
+            .prefetch_related(
+                Prefetch(
+                    "parties",
+                    queryset=Institution.objects.published().order_by("name"),
+                    to_attr="published_parties",
+                )
+            )
+            .order_by(F("signed_on").desc(nulls_last=True), "slug")
+        )
+        calls = list(
+            Call.objects.published()
+            .for_country(code)
+            .with_status("active", "upcoming", on=on)
+            .order_by(F("closes_on").asc(nulls_last=True), "slug")
+        )
+        institutions = sorted(
+            Institution.objects.published().filter(country=country), key=lambda i: sort_key(i)
+        )
+        networks = list(Network.objects.published().for_country(code).order_by("name"))
+        milestones = list(Milestone.objects.published().for_country(code).order_by("date", "slug"))
+        themes = list(
+            Theme.objects.filter(
+                Q(pk__in=Instrument.objects.published().for_country(code).values("themes"))
+                | Q(pk__in=Agreement.objects.published().for_country(code).values("themes"))
+                | Q(pk__in=Call.objects.published().for_country(code).values("themes"))
+                | Q(pk__in=Network.objects.published().for_country(code).values("themes"))
+            )
+        )
+        iso2 = code.lower()
+        context.update(
+            nav="countries",
+            country=country,
+            current_coverages=[c for c in coverages if c.is_current],
+            past_coverages=[c for c in coverages if (c.end_year or 9999) < on.year],
+            instrument_groups=[
+                (kind, list(group)) for kind, group in groupby(instruments, key=lambda i: i.kind)
+            ],
+            instrument_count=len(instruments),
+            ended_instrument_count=ended_instruments,
+            agreements=agreements,
+            calls=calls,
+            open_call_count=sum(1 for c in calls if c.is_open),
+            institutions=institutions,
+            networks=networks,
+            milestones=milestones,
+            themes=themes,
+            links={
+                "instruments": list_url("instruments:list", country=[iso2], status=["active"]),
+                "ended_instruments": list_url("instruments:list", country=[iso2], status=["ended"]),
+                "agreements": list_url("partnerships:list", country=[iso2]),
+                "institutions": list_url("institutions:list", country=[iso2]),
+                "calls": list_url("calls:list", country=[iso2]),
+            },
+        )
+        return context
+
+
+# -- search --
+
+
+def _search_groups():
+    """Each kind of record the search covers: key, heading, queryset, the fields searched where
+    there is no full-text document, the list that shows all matches (``None`` if none)."""
+    return (
+        (
+            "offices",
+            _("Offices"),
+            Office.objects.published().select_related("country"),
+            ("name_fr", "name_en", "city_fr", "city_en", "description_fr", "description_en"),
+            "offices:list",
+        ),
+        ("countries", _("Countries"), Country.objects.all(), ("name_fr", "name_en"), None),
+        (
+            "instruments",
+            _("Instruments"),
+            Instrument.objects.published().select_related("kind"),
+            ("title_fr", "title_en", "acronym", "summary_fr", "summary_en", "coordinators"),
+            "instruments:list",
+        ),
+        (
+            "networks",
+            _("Networks"),
+            Network.objects.published(),
+            ("name_fr", "name_en", "acronym", "description_fr", "description_en"),
+            "instruments:networks",
+        ),
+        (
+            "agreements",
+            _("Agreements"),
+            Agreement.objects.published(),
+            ("title_fr", "title_en", "summary_fr", "summary_en"),
+            "partnerships:list",
+        ),
+        (
+            "institutions",
+            _("Institutions"),
+            Institution.objects.published().select_related("country"),
+            ("name_fr", "name_en", "acronym", "ror_id", "description_fr", "description_en"),
+            "institutions:list",
+        ),
+        (
+            "calls",
+            _("Calls for proposals"),
+            Call.objects.published(),
+            (
+                "title_fr",
+                "title_en",
+                "description_fr",
+                "description_en",
+                "funding_fr",
+                "funding_en",
+            ),
+            "calls:list",
+        ),
+        (
+            "milestones",
+            _("Milestones"),
+            Milestone.objects.published().prefetch_related("countries"),
+            ("title_fr", "title_en", "description_fr", "description_en"),
+            None,
+        ),
+        (
+            "themes",
+            _("Themes"),
+            Theme.objects.all(),
+            ("name_fr", "name_en", "description_fr", "description_en"),
+            None,
+        ),
+    )
+
+
+def _kinds_matching(text: str):
+    """Instrument kinds named by a word of the query, current or legacy (LIA finds the IRP)."""
+    codes = Kind.objects.resolve_codes(text.split()[:20])
+    by_name = ranked_search(Kind.objects.all(), text, ("name_fr", "name_en")).values("pk")
+    return list(
+        Kind.objects.filter(Q(code__in=codes) | Q(pk__in=by_name))
+        .prefetch_related("legacy_names")
+        .order_by("order", "code")
+    )
+
+
+class SearchView(TemplateView):
+    """One box over every kind of record; results grouped by kind, best first.
+
+    On PostgreSQL, full-text search (stemmed, accents ignored) and, when it finds nothing, names
+    and titles close to the query (typos); elsewhere every word must appear in the record.
+    """
+
+    template_name = "search/search.html"
+    per_group = 10
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("q", "")
+        query = clean_query(raw)
+        groups, kinds, fuzzy = [], [], False
+        if query:
+            kinds = _kinds_matching(query)
+            groups = self.run(query, fuzzy=False)
+            if not any(g["count"] for g in groups) and is_postgresql():
+                groups = self.run(query, fuzzy=True)
+                fuzzy = any(g["count"] for g in groups)
+        context.update(
+            nav="search",
+            query=query,
+            truncated=len(str(raw)) > len(query) + 100,
+            groups=[g for g in groups if g["count"]],
+            kinds=kinds,
+            total=sum(g["count"] for g in groups) + len(kinds),
+            fuzzy=fuzzy,
+        )
+        return context
+
+    def run(self, query: str, *, fuzzy: bool):
+        groups = []
+        for key, label, queryset, fields, list_name in _search_groups():
+            if fuzzy and key in ("countries", "themes"):
+                continue
+            results = ranked_search(queryset, query, fields, fuzzy=fuzzy)
+            items = list(results[: self.per_group + 1])
+            count = len(items) if len(items) <= self.per_group else results.count()
+            if key == "countries":
+                items.sort(key=lambda c: (-c.search_rank, sort_key(str(c))))
+            groups.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "items": items[: self.per_group],
+                    "count": count,
+                    "more_url": list_url(list_name, q=[query]) if list_name and not fuzzy else "",
+                }
+            )
+        return groups
+
+
+# -- pages --
+
+
+class AccessibilityView(TemplateView):
+    """The accessibility statement (RGAA / WCAG 2.1 AA)."""
+
+    template_name = "pages/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["nav"] = "accessibility"
+        return context
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24, public=True)
+def robots_txt(request):
+    """Crawlers may read the public pages, not the admin, the search results or the exports."""
+    lines = ["User-agent: *", f"Disallow: /{settings.ADMIN_URL}"]
+    for code, _name in settings.LANGUAGES:
+        lines.append(f"Disallow: /{code}/search/")
+    lines.append("Disallow: /*export.csv")
+    lines.append("Disallow: /*export.xlsx")
+    try:
+        lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    except NoReverseMatch:  # pragma: no cover - the sitemap is always wired in
+        pass
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -75,10 +75,34 @@ def _ring(arcs, indexes) -> list[tuple[float, float]]:
     return points
 
 
+def _unwrap(ring):
+    """A ring whose longitudes never jump across the antimeridian (world-atlas stitches Russia
+    and Fiji into one piece), drawn a second time one world-width over when it goes past ±180:
+    the map's edge clips what falls outside."""
+    unwrapped = []
+    offset = 0.0
+    previous = None
+    for lon, lat in ring:
+        if previous is not None:
+            if lon + offset - previous > 180:
+                offset -= 360
+            elif lon + offset - previous < -180:
+                offset += 360
+        previous = lon + offset
+        unwrapped.append((previous, lat))
+    copies = [unwrapped]
+    longitudes = [lon for lon, _lat in unwrapped]
+    if max(longitudes) > 180:
+        copies.append([(lon - 360, lat) for lon, lat in unwrapped])
+    if min(longitudes) < -180:
+        copies.append([(lon + 360, lat) for lon, lat in unwrapped])
+    return copies
+
+
 def _path(rings, precision: int = 0) -> str:
     """Compact SVG path data: a relative outline per ring, at ``precision`` decimals."""
     parts = []
-    for ring in rings:
+    for ring in (copy for original in rings if original for copy in _unwrap(original)):
         points = []
         for lon, lat in ring:
             x, y = project(lon, lat)
@@ -151,12 +175,12 @@ def office_map(offices, covered_codes) -> dict:
     a marker per office that has coordinates.
 
     ``offices`` are Office rows (with ``latitude``/``longitude``); ``covered_codes`` maps an ISO
-    alpha-2 code to the office covering it (or to True).
+    alpha-2 code to what covers it (a Coverage row).
     """
     data = map_data()
     covered = {str(code).upper(): value for code, value in dict(covered_codes).items()}
     shapes = [
-        {"code": code, "path": path, "covered": code in covered, "office": covered.get(code)}
+        {"code": code, "path": path, "covered": code in covered, "coverage": covered.get(code)}
         for code, path in data["countries"].items()
     ]
     markers = []

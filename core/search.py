@@ -210,8 +210,8 @@ def ranked_search(queryset, text: str, fields=(), *, fuzzy: bool = False):
     """``queryset`` narrowed to ``text`` and ordered by relevance (``search_rank``, best first).
 
     On PostgreSQL a model with a search document is searched in full text (the GIN index serves
-    it); otherwise every word must be contained in one of ``fields`` (a match in the first field
-    ranks first). With ``fuzzy`` on PostgreSQL: rows whose names or titles look like the query
+    it); otherwise every word must be contained in one of ``fields`` (an exact name or title
+    first, then names and titles containing the words, then the rest). With ``fuzzy`` on PostgreSQL: rows whose names or titles look like the query
     (typos), by trigram word similarity.
     """
     text = clean_query(text)
@@ -230,10 +230,12 @@ def ranked_search(queryset, text: str, fields=(), *, fuzzy: bool = False):
             .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
         )
     condition = _containment(fields, words)
-    first = fields[0]
+    # Names and titles (the document's A fields, or the first field in each language) rank first.
+    stem = fields[0].rsplit("_", 1)[0]
+    primary = weights["A"] if weights else tuple(f for f in fields if f.rsplit("_", 1)[0] == stem)
     rank = Case(
-        When(**{f"{first}__iexact": text}, then=Value(3)),
-        When(_containment((first,), [text]), then=Value(2)),
+        When(reduce(or_, (Q(**{f"{field}__iexact": text}) for field in primary)), then=Value(3)),
+        When(_containment(primary, words), then=Value(2)),
         default=Value(1),
         output_field=IntegerField(),
     )
