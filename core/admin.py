@@ -20,7 +20,7 @@ from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import SET_NULL, Count, Max, Q, QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -315,10 +315,20 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
         record = get_object_or_404(history, history_id=history_id, history_type="-")
         pk = getattr(record, self.opts.pk.attname)
         info = self.opts.app_label, self.opts.model_name
+        obj = record.instance
+        missing = missing_links(obj)
         if self.model._default_manager.filter(pk=pk).exists():
             self.message_user(request, _("This record already exists."), messages.WARNING)
+        elif missing:
+            self.message_user(
+                request,
+                _("It cannot be restored: its %(fields)s no longer exists; restore that first.")
+                % {"fields": ", ".join(missing)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:{}_{}_deleted".format(*info)))
         else:
-            obj = self.restore(request, record)
+            obj = self.restore(request, obj, record)
             self.log_addition(request, obj, [{"added": {}}])
             self.message_user(
                 request,
@@ -330,9 +340,8 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
             )
         return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[pk]))
 
-    def restore(self, request, record):
+    def restore(self, request, obj, record):
         """Recreate a deleted record from its history, with its many-to-many links."""
-        obj = record.instance
         stamp(obj, request.user, created=False)
         obj.save(force_insert=True)
         before = record.prev_record or record
@@ -345,6 +354,25 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
 
     def restore_related(self, request, obj, record):
         """Bring back the rows deleted together with ``obj`` (its cascade); none by default."""
+
+
+def missing_links(obj) -> list[str]:
+    """The relations of a record to restore whose target was deleted meanwhile.
+
+    A link to a deleted account (who created or changed it) is simply emptied.
+    """
+    missing = []
+    for field in obj._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        value = getattr(obj, field.attname)
+        if value is None or field.related_model._default_manager.filter(pk=value).exists():
+            continue
+        if field.remote_field.on_delete is SET_NULL:
+            setattr(obj, field.attname, None)
+        else:
+            missing.append(str(field.verbose_name))
+    return missing
 
 
 def historical_m2m(record) -> dict[str, list]:
@@ -427,11 +455,7 @@ class CuratedAdmin(HistoryAdmin):
         if refused:
             self.message_user(
                 request,
-                ngettext(
-                    "Nothing was changed: you may not change %(count)d of the selected records.",
-                    "Nothing was changed: you may not change %(count)d of the selected records.",
-                    len(refused),
-                )
+                _("Nothing was changed: you may not change %(count)d of the selected records.")
                 % {"count": len(refused)},
                 messages.ERROR,
             )

@@ -163,3 +163,29 @@ def test_versions_of_a_deleted_record_can_be_read_not_reverted(derci_client, ins
     assert page.status_code == HTTPStatus.OK
     assert revert.status_code == HTTPStatus.FORBIDDEN
     assert not Instrument.objects.exists()
+
+
+def test_record_whose_kind_was_deleted_meanwhile_is_not_restored(derci_client, instrument):
+    kind = instrument.kind
+    derci_client.post(admin_url(Instrument, "delete", instrument.pk), {"post": "yes"})
+    kind.delete()
+    (record,) = derci_client.get(admin_url(Instrument, "deleted")).context["records"]
+
+    response = derci_client.post(admin_url(Instrument, "undelete", record.history_id), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "It cannot be restored: its kind no longer exists; restore that first."
+    ]
+    assert not Instrument.objects.exists()
+
+
+def test_restored_record_forgets_a_deleted_account(derci_client, instrument, office_editor):
+    instrument.created_by = office_editor
+    instrument.save()
+    derci_client.post(admin_url(Instrument, "delete", instrument.pk), {"post": "yes"})
+    office_editor.delete()
+    (record,) = derci_client.get(admin_url(Instrument, "deleted")).context["records"]
+
+    derci_client.post(admin_url(Instrument, "undelete", record.history_id))
+
+    assert Instrument.objects.get().created_by is None
