@@ -199,3 +199,50 @@ def test_country_dossier_export_of_no_country_is_not_found(client, catalogue, is
     response = client.get(url("countries:export-csv", iso2=iso2))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("list_name", "csv_name", "xlsx_name", "feed_name"),
+    [
+        (
+            "instruments:list",
+            "instruments:export-csv",
+            "instruments:export-xlsx",
+            "feeds:instruments",
+        ),
+        (
+            "partnerships:list",
+            "partnerships:export-csv",
+            "partnerships:export-xlsx",
+            "feeds:partnerships",
+        ),
+        (
+            "institutions:list",
+            "institutions:export-csv",
+            "institutions:export-xlsx",
+            "feeds:institutions",
+        ),
+        ("calls:list", "calls:export-csv", "calls:export-xlsx", "feeds:calls"),
+    ],
+)
+def test_list_pages_link_their_downloads_and_feed_with_the_filters(
+    client, catalogue, list_name, csv_name, xlsx_name, feed_name
+):
+    response = client.get(url(list_name, lang="en"), {"country": "cn", "page": 1})
+
+    html = response.content.decode()
+    assert f'href="{url(csv_name, lang="en")}?country=cn"' in html
+    assert f'href="{url(xlsx_name, lang="en")}?country=cn"' in html
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="Atom feed of this list" '
+        f'href="{url(feed_name, lang="en")}?country=cn">'
+    ) in html
+
+
+def test_country_dossier_links_its_downloads_and_feed(client, catalogue):
+    response = client.get(url("countries:detail", lang="en", iso2="cn"))
+
+    html = response.content.decode()
+    assert f'href="{url("countries:export-csv", lang="en", iso2="cn")}"' in html
+    assert f'href="{url("countries:export-xlsx", lang="en", iso2="cn")}"' in html
+    assert f'href="{url("feeds:instruments", lang="en")}?country=cn"' in html
