@@ -1,0 +1,90 @@
+"""Each API list runs the same number of queries whatever its length (no query per row)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cnrs_intl.api_urls import router
+from tests.factories import (
+    AgreementFactory,
+    CallFactory,
+    InstitutionFactory,
+    InstrumentFactory,
+    MilestoneFactory,
+    NetworkFactory,
+    OfficeFactory,
+)
+
+MORE = {
+    "office": lambda c, n: OfficeFactory.create_batch(n, country=c.china, sector=c.asia),
+    "network": lambda c, n: [
+        network.countries.set([c.china])
+        for network in NetworkFactory.create_batch(n, office=c.beijing)
+    ],
+    "institution": lambda c, n: InstitutionFactory.create_batch(n, country=c.china, parent=c.cas),
+    "instrument": lambda c, n: [
+        (i.partners.set([c.cas]), i.networks.set([c.cnc]), i.institutes.set([c.inee]))
+        for i in InstrumentFactory.create_batch(
+            n,
+            kind=c.irn,
+            office=c.beijing,
+            agreement=c.cnrs_cas,
+            predecessor=c.irn_bio,
+            countries=[c.china],
+            themes=[c.biodiversity],
+        )
+    ],
+    "agreement": lambda c, n: [
+        (a.parties.set([c.cas]), a.countries.set([c.china]), a.themes.set([c.physics]))
+        for a in AgreementFactory.create_batch(n, office=c.beijing)
+    ],
+    "call": lambda c, n: [
+        (call.funders.set([c.nsfc]), call.countries.set([c.china]))
+        for call in CallFactory.create_batch(n, agreement=c.cnrs_cas, office=c.beijing)
+    ],
+    "milestone": lambda c, n: [
+        (m.agreements.set([c.cnrs_cas]), m.institutions.set([c.cas]), m.countries.set([c.china]))
+        for m in MilestoneFactory.create_batch(n)
+    ],
+}
+
+
+def count_queries(client, basename) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(f"api:{basename}-list"), {"page_size": 100})
+    assert response.status_code == 200
+    return len(queries)
+
+
+# The count, the page, one query per prefetched relation, and the filters' value lists
+# (a FilterSet's bound fields load their choices).
+BUDGET = {
+    "sector": 4,
+    "country": 5,
+    "office": 5,
+    "theme": 3,
+    "institute": 2,
+    "kind": 3,
+    "network": 10,
+    "institution": 5,
+    "instrument": 17,
+    "agreement": 9,
+    "call": 9,
+    "milestone": 10,
+}
+
+
+def test_every_list_has_a_budget():
+    assert sorted(BUDGET) == sorted(basename for _p, _v, basename in router.registry)
+
+
+@pytest.mark.parametrize("basename", sorted(BUDGET))
+def test_list_queries_do_not_grow_with_the_rows(client, catalogue, basename):
+    few = count_queries(client, basename)
+
+    if basename in MORE:
+        MORE[basename](catalogue, 20)
+    many = count_queries(client, basename)
+
+    assert (few, many) == (BUDGET[basename], BUDGET[basename])
