@@ -240,6 +240,38 @@ def test_instrument_list_sorts_by_title_both_ways(client):
     assert shown(descending) == ["c", "b", "a"]
 
 
+def test_instrument_list_filter_form_labels_every_control(client):
+    CountryFactory(code="CN", sector=SectorFactory(slug="asia"))
+    InstituteFactory(code="INEE")
+
+    response = client.get(url("instruments:list"))
+
+    content = response.content.decode()
+    start = content.index('class="filter-form"')
+    form = content[start : content.index("</form>", start)]
+    controls = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', form)
+    labelled = set(re.findall(r'<label for="([^"]+)"', form))
+    assert controls == [
+        "id_q",
+        "id_country",
+        "id_sector_0",
+        "id_theme",
+        "id_kind",
+        "id_institute_0",
+        "id_institution",
+        "id_network",
+        "id_status_0",
+        "id_status_1",
+        "id_status_2",
+        "id_year",
+        "id_sort",
+    ]
+    assert [control for control in controls if control not in labelled] == []
+    assertContains(
+        response, '<a href="/en/instruments/" aria-current="page">Instruments</a>', html=True
+    )
+
+
 # --- chips, count, pagination ----------------------------------------------------------------
 
 
