@@ -628,7 +628,7 @@ class PublishableAdmin(CuratedAdmin):
             raise PermissionDenied
         try:
             url = obj.get_absolute_url()
-        except NoReverseMatch:
+        except (AttributeError, NoReverseMatch):
             self.message_user(
                 request, _("This kind of record has no public page yet."), messages.WARNING
             )
@@ -638,10 +638,11 @@ class PublishableAdmin(CuratedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        info = self.opts.app_label, self.opts.model_name
-        extra_context["preview_url"] = reverse(
-            "admin:{}_{}_preview".format(*info), args=[object_id]
-        )
+        if hasattr(self.model, "get_absolute_url"):
+            info = self.opts.app_label, self.opts.model_name
+            extra_context["preview_url"] = reverse(
+                "admin:{}_{}_preview".format(*info), args=[object_id]
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("publication"), ordering="status")

@@ -7,9 +7,9 @@ from django.test import Client
 
 from core.models import Publishable
 from instruments.models import Instrument
-from partnerships.models import Agreement
+from partnerships.models import Agreement, Milestone
 from tests.admin.helpers import admin_url, form_data
-from tests.factories import AgreementFactory, InstrumentFactory, KindFactory
+from tests.factories import AgreementFactory, InstrumentFactory, KindFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 DRAFT, PUBLISHED = Publishable.Status.DRAFT, Publishable.Status.PUBLISHED
@@ -130,3 +130,15 @@ def test_office_editor_saves_of_a_published_record_make_it_a_draft(
     agreement.refresh_from_db()
     assert agreement.status == DRAFT
     assert any("no longer shows on the public site" in str(m) for m in response.context["messages"])
+
+
+def test_records_without_a_public_page_offer_no_preview(derci_client):
+    milestone = MilestoneFactory(status=DRAFT)
+
+    change = derci_client.get(admin_url(Milestone, "change", milestone.pk))
+    preview = derci_client.get(admin_url(Milestone, "preview", milestone.pk), follow=True)
+
+    assert admin_url(Milestone, "preview", milestone.pk) not in change.content.decode()
+    assert [str(m) for m in preview.context["messages"]] == [
+        "This kind of record has no public page yet."
+    ]
