@@ -26,6 +26,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if BROWSER_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            if "reference_site" in getattr(item, "fixturenames", ()):
+                # Without a database marker pytest-django would create no test database at all
+                # when only these tests run, and the ORM would reach the developer's database.
+                # Each test reads in a transaction of its own, rolled back; nothing is written.
+                item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +68,34 @@ def site(live_server, reference_data):
     return live_server.url
 
 
+@pytest.fixture(scope="module")
+def reference_site(django_db_setup, django_db_blocker):
+    """Base URL of a live server holding the reference data, for a module of read-only tests.
+
+    Loading the reference data takes a few seconds; the `site` fixture pays it for every test,
+    this one once per module. The data is committed (no test transaction around it), read by a
+    live server of its own (pytest-django's `live_server` would flush the database after each
+    test), and flushed at the end of the module, so the next tests start from an empty database.
+    Tests using it must not write to the database.
+    """
+    from django.db import connection
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        name = str(connection.settings_dict["NAME"])
+        assert "test" in name or connection.is_in_memory_db(), f"not a test database: {name}"
+        call_command("load_reference_data", verbosity=0)
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        server._live_server_modified_settings.disable()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
@@ -76,7 +109,10 @@ def axe_violations(page) -> list[str]:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+            for n in v["nodes"][:3]
+        )
         + ")"
         for v in results.response["violations"]
     ]
