@@ -172,6 +172,10 @@ class Network(Publishable, Provenance, Audited):
         return reverse("instruments:network", kwargs={"slug": self.slug})
 
 
+# Paths under /instruments/ that are pages of their own, so no instrument may take them.
+RESERVED_SLUGS = ["networks", "export", "feeds"]
+
+
 class InstrumentQuerySet(DatedQuerySet):
     country_lookup = "countries__code"
 
@@ -280,6 +284,10 @@ class Instrument(Publishable, Provenance, Audited):
                 condition=Q(predecessor__isnull=True) | ~Q(predecessor=F("pk")),
                 name="%(app_label)s_%(class)s_not_own_predecessor",
             ),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_SLUGS),
+                name="%(app_label)s_%(class)s_slug_not_reserved",
+            ),
         ]
 
     def __str__(self):
@@ -294,6 +302,8 @@ class Instrument(Publishable, Provenance, Audited):
             raise ValidationError({"end_on": _("An instrument cannot end before it starts.")})
         if self.image and not self.image_credit:
             raise ValidationError({"image_credit": _("An image needs a credit line.")})
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This slug is reserved for a page of the site.")})
         if self.pk and self.predecessor_id == self.pk:
             raise ValidationError({"predecessor": _("An instrument cannot precede itself.")})
 

@@ -2,9 +2,9 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from core.views import FilteredListView, PublishedDetailView, published_prefetch
 from instruments.filters import InstrumentFilter, NetworkFilter
 from instruments.models import Instrument, Network
-from partnerships.views import FilteredListView, PublishedDetailView, published_prefetch
 
 # The organisation every instrument is a cooperation of, for schema.org.
 CNRS = {"@type": "ResearchOrganization", "name": "CNRS", "url": "https://www.cnrs.fr/"}

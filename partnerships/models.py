@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -233,6 +233,24 @@ class CallQuerySet(DatedQuerySet):
 
     def _ended(self, on):
         return Q(closes_on__lt=on) | Q(closes_on__isnull=True, projects_start__lte=on)
+
+    def open_first(self, on=None):
+        """Open calls first (soonest deadline first), then upcoming ones, then past ones."""
+        on = on or today()
+        is_open = self._started(on) & self._not_ended(on)
+        rank = Case(
+            When(is_open, then=Value(0)),
+            When(~self._started(on), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return self.annotate(open_rank=rank).order_by(
+            "open_rank",
+            Case(When(open_rank__lt=2, then="closes_on")).asc(nulls_last=True),
+            F("closes_on").desc(nulls_last=True),
+            F("opens_on").desc(nulls_last=True),
+            "slug",
+        )
 
     def open_now(self, on=None):
         return self.active(on=on)

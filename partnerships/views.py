@@ -1,135 +1,8 @@
-"""Public pages for agreements, partner institutions and calls for proposals.
+"""Public pages for agreements, partner institutions and calls for proposals."""
 
-The two base views here (a filtered list, a published record) are shared with the instruments
-pages, which sit one layer above.
-"""
-
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
-from django.http import Http404
-from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
-from django.views.generic import DetailView
-from django_filters.views import FilterView
-
-from core.models import today
+from core.views import FilteredListView, PublishedDetailView, published_prefetch
 from partnerships.filters import AgreementFilter, CallFilter, InstitutionFilter
 from partnerships.models import Agreement, Call, Institution
-
-
-class FilteredListView(FilterView):
-    """A public list narrowed by its app's FilterSet, paginated, and forgiving of bad input.
-
-    A parameter whose value means nothing (``country=ZZ``, ``year=abc``) is left out and named in
-    a notice while the others still apply; a page number out of range shows the nearest page.
-    """
-
-    paginate_by = 20
-    strict = False
-    nav = ""
-
-    def get(self, request, *args, **kwargs):
-        self.notices = []
-        return super().get(request, *args, **kwargs)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        raw = self.request.GET.get(self.page_kwarg, "").strip()
-        number = 1
-        if raw:
-            try:
-                number = int(raw)
-            except ValueError:
-                self.notices.append(
-                    _("“%(page)s” is not a page number: here is the first page.")
-                    % {"page": raw[:20]}
-                )
-            else:
-                if number < 1:
-                    number = 1
-                    self.notices.append(_("Pages start at 1: here is the first page."))
-                elif number > paginator.num_pages:
-                    self.notices.append(
-                        _("There is no page %(page)s: here is the last page (%(last)d).")
-                        % {"page": raw[:20], "last": paginator.num_pages}
-                    )
-                    number = paginator.num_pages
-        page = paginator.page(number)
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def filter_notices(self):
-        filterset = self.filterset
-        if not filterset.is_bound:
-            return []
-        notices = []
-        for name, errors in filterset.form.errors.items():
-            field = filterset.form.fields.get(name)
-            label = field.label if field is not None else name
-            for error in errors:
-                notices.append(
-                    _("The filter “%(label)s” (%(param)s) was ignored: %(error)s")
-                    % {"label": label, "param": name, "error": error}
-                )
-        return notices
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["nav"] = self.nav
-        context["notices"] = self.filter_notices() + self.notices
-        return context
-
-
-class PublishedDetailView(DetailView):
-    """One published record; a staff member sees a draft too with ``?preview=1``."""
-
-    nav = ""
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        # Only a preview request looks at the user, so ordinary visits load no session.
-        self.preview = request.GET.get("preview") == "1" and request.user.is_staff
-
-    def get_queryset(self):
-        manager = self.model._default_manager
-        return self.optimize(manager.all() if self.preview else manager.published())
-
-    def optimize(self, queryset):
-        return queryset
-
-    def get_object(self, queryset=None):
-        try:
-            return super().get_object(queryset)
-        except Http404:
-            raise Http404(_("No such page.")) from None
-
-    def json_ld(self):
-        return None
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["nav"] = self.nav
-        context["is_draft_preview"] = not self.object.is_published
-        context["structured_data"] = self.json_ld()
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if context["is_draft_preview"]:
-            patch_cache_control(response, private=True, no_store=True)
-            response["X-Robots-Tag"] = "noindex"
-        return response
-
-
-def published_prefetch(model, lookup, *select_related):
-    """A ``Prefetch`` of only the published rows of ``model.<lookup>``, into ``published_<lookup>``.
-
-    The related model is read from the relation, so a page of this layer can list the
-    instruments and networks of the layer above without importing them.
-    """
-    queryset = model._meta.get_field(lookup).related_model._default_manager.published()
-    if select_related:
-        queryset = queryset.select_related(*select_related)
-    return Prefetch(lookup, queryset=queryset, to_attr=f"published_{lookup}")
-
 
 # -- agreements --
 
@@ -267,27 +140,7 @@ class CallListView(FilteredListView):
     nav = "calls"
 
     def get_queryset(self):
-        on = today()
-        calls = Call.objects.published()
-        # The QuerySet's own conditions, so the order follows whatever "open" means for a call.
-        is_open = calls._started(on) & calls._not_ended(on)
-        rank = Case(
-            When(is_open, then=Value(0)),
-            When(~calls._started(on), then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-        return (
-            calls.annotate(open_rank=rank)
-            .order_by(
-                "open_rank",
-                Case(When(open_rank__lt=2, then="closes_on")).asc(nulls_last=True),
-                F("closes_on").desc(nulls_last=True),
-                F("opens_on").desc(nulls_last=True),
-                "slug",
-            )
-            .prefetch_related("countries")
-        )
+        return Call.objects.published().open_first().prefetch_related("countries")
 
 
 class CallDetailView(PublishedDetailView):

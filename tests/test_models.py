@@ -382,3 +382,9 @@ def test_expand_slugs_walks_the_theme_tree_once():
         "environment",
         "pollination",
     ]
+
+
+def test_instrument_slug_reserved_for_a_page_is_refused():
+    kind = KindFactory(code="IRN")
+
+    refused(lambda: Instrument.objects.create(slug="networks", title="Networks", kind=kind))
