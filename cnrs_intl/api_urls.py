@@ -1,10 +1,10 @@
 """The read-only JSON API (/api/v1/): one router for every resource, its schema and its docs."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from core.api import ApiDocsView, InstituteViewSet, ThemeViewSet
+from core.api import ApiDocsView, InstituteViewSet, ThemeViewSet, not_found
 from instruments.api import InstrumentViewSet, KindViewSet, NetworkViewSet
 from offices.api import CountryViewSet, OfficeViewSet, SectorViewSet
 from partnerships.api import AgreementViewSet, CallViewSet, InstitutionViewSet, MilestoneViewSet
@@ -35,4 +35,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    # Last: unknown addresses ending in a slash (without one, APPEND_SLASH redirects first).
+    re_path(r"^.+/$", not_found),
 ]

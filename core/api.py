@@ -12,6 +12,7 @@ import re
 import django_filters
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -645,6 +646,11 @@ class InstituteViewSet(CatalogViewSet):
 
     def normalize_lookup(self, value):
         return value.upper()
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under the API: a JSON 404 like the API's own, not the site's page."""
+    return JsonResponse({"detail": str(_("Not found."))}, status=404)
 
 
 # -- docs ----------------------------------------------------------------------------------------

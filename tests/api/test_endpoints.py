@@ -277,7 +277,9 @@ def test_french_is_the_default_language(client, catalogue):
 def test_unknown_lang_answers_400_naming_it(client, catalogue, url_name):
     kwargs = {"slug": "physics"} if url_name.endswith("detail") else {}
 
-    response = client.get(reverse(url_name, kwargs=kwargs), {"lang": "de"})
+    response = client.get(
+        reverse(url_name, kwargs=kwargs), {"lang": "de"}, headers={"accept-language": "en"}
+    )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json() == {"lang": ["Expected one of: fr, en."]}
@@ -417,3 +419,21 @@ def test_api_root_lists_every_resource(client, db):
             "milestones",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing/", "/api/v1/instruments/a/b/", "/api/v1/nothing"]
+)
+def test_unknown_api_addresses_answer_a_json_404(client, db, path):
+    response = client.get(path, follow=True)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()) == ["detail"]
+
+
+def test_an_api_address_without_its_slash_redirects_to_it(client, db):
+    response = client.get("/api/v1/instruments")
+
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/api/v1/instruments/"
