@@ -351,6 +351,13 @@ class CatalogAutoSchema(AutoSchema):
                 ),
                 "schema": {"type": "string", "enum": LANGUAGE_CODES},
             },
+            {
+                "name": "Accept-Language",
+                "in": "header",
+                "required": False,
+                "description": "Preferred languages (e.g. `en-GB,en;q=0.9`); `lang` wins over it.",
+                "schema": {"type": "string"},
+            },
         ]
 
     def _is_catalog_view(self) -> bool:

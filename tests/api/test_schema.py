@@ -38,7 +38,13 @@ def test_schema_describes_every_list_parameter(client, db, prefix, viewset, base
 
     operation = schema["paths"][f"/api/v1/{prefix}/"]["get"]
     names = [parameter["name"] for parameter in operation["parameters"]]
-    expected = [*viewset.filterset_class.base_filters, "page", "page_size", "lang"]
+    expected = [
+        *viewset.filterset_class.base_filters,
+        "page",
+        "page_size",
+        "lang",
+        "Accept-Language",
+    ]
     if viewset.modified_field:
         expected.append("modified_since")
     assert sorted(names) == sorted(expected)
@@ -73,7 +79,7 @@ def test_schema_documents_detail_errors(client, db, prefix, viewset, basename):
     key = viewset.lookup_url_kwarg or viewset.lookup_field
     operation = schema["paths"][f"/api/v1/{prefix}/{{{key}}}/"]["get"]
     assert set(operation["responses"]) == {"200", "400", "404", "429"}
-    assert [p["name"] for p in operation["parameters"]] == [key, "lang"]
+    assert [p["name"] for p in operation["parameters"]] == [key, "lang", "Accept-Language"]
 
 
 def test_every_documented_path_answers_what_the_schema_says(client, catalogue):
