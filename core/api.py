@@ -570,12 +570,14 @@ class ThemeSummarySerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     url = ApiLinkField("theme-detail")
+    html_url = PageLinkField()
 
 
 class InstituteSummarySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     url = ApiLinkField("institute-detail", attribute="code", kwarg="code")
+    html_url = PageLinkField()
 
 
 class ThemeSerializer(serializers.Serializer):

@@ -38,6 +38,7 @@ class KindSummarySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     url = ApiLinkField("kind-detail", attribute="code", kwarg="code")
+    html_url = PageLinkField()
 
 
 class NetworkSummarySerializer(serializers.Serializer):

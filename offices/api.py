@@ -30,6 +30,7 @@ class SectorSummarySerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     url = ApiLinkField("sector-detail")
+    html_url = PageLinkField()
 
 
 class CountrySummarySerializer(serializers.Serializer):

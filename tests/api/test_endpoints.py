@@ -122,6 +122,7 @@ def test_instrument_nests_only_published_relations(client, catalogue):
         "code": "IRN",
         "name": "Réseau international de recherche",
         "url": "http://testserver/api/v1/kinds/IRN/",
+        "html_url": "http://testserver/fr/instruments/?kind=IRN",
     }
     assert slugs(body["partners"]) == ["cas"]
     assert slugs(body["networks"]) == ["cnc"]
@@ -148,6 +149,7 @@ def test_instrument_nests_only_published_relations(client, catalogue):
             "slug": "biodiversity",
             "name": "Biodiversité",
             "url": "http://testserver/api/v1/themes/biodiversity/",
+            "html_url": "http://testserver/fr/instruments/?theme=biodiversity",
         }
     ]
     assert slugs(body["institutes"], "code") == ["INEE"]
