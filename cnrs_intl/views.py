@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, npgettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -21,7 +21,9 @@ from core.search import clean_query, is_postgresql, ranked_search
 from instruments.models import Instrument, Kind, Network
 from offices.models import Country, Coverage, Office, Sector
 from offices.views import (
+    coverage_years,
     current_coverage_prefetch,
+    is_past,
     list_url,
     with_activity_counts,
     with_activity_filter,
@@ -61,7 +63,7 @@ LIVE_COUNT_LABELS = {
     "offices": ngettext_lazy("office open today", "offices open today", "count"),
     "instruments": ngettext_lazy("cooperation instrument", "cooperation instruments", "count"),
     "networks": ngettext_lazy("network of instruments", "networks of instruments", "count"),
-    "agreements": ngettext_lazy("agreement", "agreements", "count"),
+    "agreements": npgettext_lazy("count", "agreement", "agreements", "count"),
     "institutions": ngettext_lazy("partner institution", "partner institutions", "count"),
     "countries": ngettext_lazy("country with activity", "countries with activity", "count"),
     "open_calls": ngettext_lazy("call for proposals open", "calls for proposals open", "count"),
@@ -248,12 +250,15 @@ class CountryDetailView(TemplateView):
                 | Q(pk__in=Network.objects.published().for_country(code).values("themes"))
             )
         )
+        past_coverages = [c for c in coverages if not c.is_current and is_past(c, on.year)]
+        for coverage in past_coverages:
+            coverage.years = coverage_years(coverage)
         iso2 = code.lower()
         context.update(
             nav="countries",
             country=country,
             current_coverages=[c for c in coverages if c.is_current],
-            past_coverages=[c for c in coverages if (c.end_year or 9999) < on.year],
+            past_coverages=past_coverages,
             instrument_groups=[
                 (kind, list(group)) for kind, group in groupby(instruments, key=lambda i: i.kind)
             ],

@@ -72,6 +72,26 @@ def current_coverage_prefetch(to_attr="current_coverages", lookup="coverages"):
     )
 
 
+def is_past(coverage, year=None) -> bool:
+    """Whether a coverage is over (as ``CoverageQuerySet.past``): ended, or its office closed."""
+    year = year or today().year
+    office = coverage.office
+    return (
+        (coverage.end_year is not None and coverage.end_year < year)
+        or (office.closed is not None and office.closed < year)
+        or (office.is_closed and office.closed is None)
+    )
+
+
+def coverage_years(coverage) -> str:
+    """``2007–2014``: from its start (or the office's opening) to its end (or the office's
+    closing); ``since 2011`` style text is left to templates for current coverages."""
+    office = coverage.office
+    start = coverage.start_year or office.opened or ""
+    end = coverage.end_year or office.closed or ("?" if office.is_closed else "")
+    return f"{start}–{end}" if start or end else ""
+
+
 def list_url(name: str, **params) -> str:
     """A public list's address with filters, or ``""`` if that list is not wired in."""
     try:
@@ -122,9 +142,8 @@ class OfficeListView(TemplateView):
         offices = list(filterset.qs)
         for office in offices:
             office.current_coverages.sort(key=lambda c: sort_key(str(c.country)))
-        this_year = today().year
         sectors = list(Sector.objects.all())
-        open_offices = [o for o in offices if o.closed is None or o.closed >= this_year]
+        open_offices = [o for o in offices if o.is_open]
         groups = [
             {"sector": sector, "offices": [o for o in open_offices if o.sector_id == sector.pk]}
             for sector in sectors
@@ -136,7 +155,7 @@ class OfficeListView(TemplateView):
             is_filtered=bool(filterset.is_bound and filterset.active_filters),
             office_count=len(open_offices),
             groups=[g for g in groups if g["offices"]],
-            former_offices=[o for o in offices if o.closed is not None and o.closed < this_year],
+            former_offices=[o for o in offices if not o.is_open],
         )
         return context
 
@@ -203,7 +222,9 @@ class OfficeDetailView(DetailView):
             key=lambda c: (-(c.end_year or 9999), sort_key(str(c.country))),
         )
         current = [c for c in coverages if c.is_current]
-        past = [c for c in coverages if not c.is_current and (c.end_year or 0) < today().year]
+        past = [c for c in coverages if not c.is_current and is_past(c)]
+        for coverage in past:
+            coverage.years = coverage_years(coverage)
         codes = [str(c.country.code) for c in current]
         country_ids = [c.country_id for c in current]
 
@@ -324,7 +345,6 @@ class SectorDetailView(TemplateView):
                 )
             )
         )
-        this_year = today().year
         countries = sorted(
             with_activity_counts(Country.objects.filter(sector=sector)).prefetch_related(
                 current_coverage_prefetch()
@@ -339,8 +359,8 @@ class SectorDetailView(TemplateView):
         context.update(
             nav="offices",
             sector=sector,
-            open_offices=[o for o in offices if o.closed is None or o.closed >= this_year],
-            former_offices=[o for o in offices if o.closed is not None and o.closed < this_year],
+            open_offices=[o for o in offices if o.is_open],
+            former_offices=[o for o in offices if not o.is_open],
             countries=countries,
             active_countries=active_countries,
             other_countries=[c for c in countries if c not in active_countries],

@@ -101,6 +101,11 @@ def china_dossier():
         slug="hanoi", name_en="Hanoi office", country=china, opened=1990, closed=1994
     )
     CoverageFactory(office=hanoi, country=china, start_year=1990, end_year=1994)
+    # Closed at an unknown date: it covered China once, it does not now.
+    moscow = OfficeFactory(
+        slug="moscow", name_en="Moscow office", country=china, opened=1980, is_closed=True
+    )
+    CoverageFactory(office=moscow, country=china, start_year=1980)
     secret = OfficeFactory(slug="secret", name_en="Secret office", country=china, status="draft")
     CoverageFactory(office=secret, country=china)
 
@@ -188,7 +193,7 @@ def test_dossier_shows_the_office_now_and_the_ones_before_with_years(client, chi
 
     assert response.status_code == HTTPStatus.OK
     assert [c.office.slug for c in response.context["current_coverages"]] == ["beijing"]
-    assert [c.office.slug for c in response.context["past_coverages"]] == ["hanoi"]
+    assert [c.office.slug for c in response.context["past_coverages"]] == ["moscow", "hanoi"]
     content = response.content.decode()
     assert re.search(
         r'<li class="office-now"><a href="/en/offices/beijing/">Beijing office</a>.*?covers it since 1995',
@@ -196,6 +201,10 @@ def test_dossier_shows_the_office_now_and_the_ones_before_with_years(client, chi
     )
     assert re.search(
         r'<li class="office-before"><a href="/en/offices/hanoi/">Hanoi office</a> <span class="muted">\(1990–1994\)</span>',
+        content,
+    )
+    assert re.search(
+        r'<li class="office-before"><a href="/en/offices/moscow/">Moscow office</a> <span class="muted">\(1980–\?\)</span>',
         content,
     )
     assertNotContains(response, "Secret office")

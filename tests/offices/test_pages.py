@@ -87,14 +87,20 @@ def test_office_list_groups_open_offices_by_sector_with_their_countries(client):
 def test_office_list_leaves_out_drafts_and_lists_former_offices_apart(client):
     rio = OfficeFactory(slug="rio", name_en="Rio office", opened=2010, closed=2020)
     sao_paulo = OfficeFactory(slug="sao-paulo", name_en="Sao Paulo office", predecessor=rio)
+    OfficeFactory(slug="moscow", name_en="Moscow office", opened=1990, is_closed=True)
     OfficeFactory(slug="secret", name_en="Secret office", status="draft")
 
     response = client.get(url("offices:list"))
 
     open_slugs = [o.slug for g in response.context["groups"] for o in g["offices"]]
     assert open_slugs == ["sao-paulo"]
-    assert [o.slug for o in response.context["former_offices"]] == ["rio"]
-    assertContains(response, "Rio office")
+    assert [o.slug for o in response.context["former_offices"]] == ["moscow", "rio"]
+    assertContains(
+        response, 'Rio office</a> <span class="muted">(City, 2010–2020)</span>', html=False
+    )
+    assertContains(
+        response, 'Moscow office</a> <span class="muted">(City, 1990–?)</span>', html=False
+    )
     assertContains(response, f'<a href="{page(sao_paulo)}">Sao Paulo office</a>', html=False)
     assertNotContains(response, "Secret office")
 
