@@ -122,6 +122,7 @@ def test_filter_with_the_form_remove_a_chip_and_page_through(page, instruments):
     assert count.inner_text().startswith(f"{len(china)} results")
     assert len(china) > len(china_biodiversity)
     assert shown_titles(page) == china[:PAGE_SIZE]
-    assert shown_titles(page)[:2] == ["Probe China mathematics 2", "Probe China mathematics 1"]
+    # Left out before, now in (first page: the latest starts; PostgreSQL puts no date first).
+    assert {"Probe China mathematics 1", "Probe China mathematics 2"} <= set(shown_titles(page))
     assert chip_texts(page) == ["Country: China"]
     assert selected(page, "Theme") == []
