@@ -41,9 +41,10 @@ class MultiValueField(forms.Field):
         return self._choices
 
     def get_bound_field(self, form, field_name):
-        # The form's options come from the same per-request load as the validation.
+        # The form's options come from the same per-request load as the validation, and only
+        # when a page renders them: the API, exports and feeds never pay for unused options.
         if hasattr(self.widget, "choices"):
-            self.widget.choices = self.choices
+            self.widget.choices = lambda: self.choices
         return super().get_bound_field(form, field_name)
 
     def prepare_value(self, value):
@@ -68,6 +69,8 @@ class MultiValueField(forms.Field):
 
     def validate(self, value):
         super().validate(value)
+        if not value:
+            return
         known = {str(key) for key, _label in self.choices}
         for item in value:
             if item not in known:
