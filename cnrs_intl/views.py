@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from core.filters import sort_key
 from core.map import office_map
 from core.models import KeyFigure, Publishable, Theme, today
-from core.search import clean_query, is_postgresql, ranked_search
+from core.search import MAX_QUERY_LENGTH, clean_query, is_postgresql, ranked_search
 from instruments.models import Instrument, Kind, Network
 from offices.models import Country, Coverage, Office, Sector
 from offices.views import (
@@ -391,7 +391,7 @@ class SearchView(TemplateView):
         context.update(
             nav="search",
             query=query,
-            truncated=len(str(raw)) > len(query) + 100,
+            truncated=len(str(raw)) > MAX_QUERY_LENGTH,
             groups=[g for g in groups if g["count"]],
             kinds=kinds,
             total=sum(g["count"] for g in groups) + len(kinds),

@@ -164,6 +164,17 @@ def test_any_query_answers_normally(client, query):
     assertNotContains(response, "<script>alert(1)</script>")
 
 
+def test_a_query_longer_than_the_limit_is_searched_by_its_beginning_with_a_notice(client):
+    InstrumentFactory(slug="irn", title_en="Ocean network")
+
+    long = search(client, "ocean " + "x" * 6000)
+    at_limit = search(client, "ocean " + "x" * 4000)
+
+    assert long.context["truncated"] is True
+    assertContains(long, "Your query was very long: only its beginning was searched.")
+    assert at_limit.context["truncated"] is False
+
+
 def test_search_query_is_escaped_in_the_page(client):
     response = search(client, '"><b>bold</b>')
 
