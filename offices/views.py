@@ -89,7 +89,8 @@ def coverage_years(coverage) -> str:
     office = coverage.office
     start = coverage.start_year or office.opened or ""
     end = coverage.end_year or office.closed or ("?" if office.is_closed else "")
-    return f"{start}–{end}" if start or end else ""
+    # Neither year known: nothing worth printing.
+    return f"{start}–{end}" if start or end not in ("", "?") else ""
 
 
 def list_url(name: str, **params) -> str:
