@@ -584,11 +584,11 @@ class ReferenceLoader:
         if isinstance(obj, Publishable) and obj.is_published and obj.published_at is None:
             obj.published_at = self.now
             changed = True
-        try:
-            with translation.override("en"):  # messages in one language, like the loader's own
+        with translation.override("en"):  # messages in one language, like the loader's own
+            try:
                 obj.full_clean()
-        except ValidationError as error:
-            raise FixtureError(path, _messages(error), record) from error
+            except ValidationError as error:
+                raise FixtureError(path, _messages(error), record) from error
         if changed:
             try:
                 obj.save()
