@@ -33,6 +33,23 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.django_db)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_after_each_request():
+    """The live servers' request threads close their database connection after each request.
+
+    Settings keep connections for a minute (CONN_MAX_AGE); a request thread still holding one
+    when the test database is dropped makes PostgreSQL refuse ("being accessed by other users").
+    """
+    from django.db import connections
+
+    saved = {conn.alias: conn.settings_dict["CONN_MAX_AGE"] for conn in connections.all()}
+    for conn in connections.all():
+        conn.settings_dict["CONN_MAX_AGE"] = 0
+    yield
+    for conn in connections.all():
+        conn.settings_dict["CONN_MAX_AGE"] = saved[conn.alias]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
@@ -78,13 +95,17 @@ def reference_site(django_db_setup, django_db_blocker):
     test), and flushed at the end of the module, so the next tests start from an empty database.
     Tests using it must not write to the database.
     """
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
         assert "test" in name or connection.is_in_memory_db(), f"not a test database: {name}"
         call_command("load_reference_data", verbosity=0)
+        # Django keeps connections per context, and Playwright's greenlets give the tests a
+        # context of their own: this one would never be closed, and PostgreSQL would refuse
+        # to drop the test database at the end ("being accessed by other users").
+        loader_connection = connections[DEFAULT_DB_ALIAS]
     server = LiveServer("localhost")
     server._live_server_modified_settings.enable()
     try:
@@ -94,6 +115,7 @@ def reference_site(django_db_setup, django_db_blocker):
         server._live_server_modified_settings.disable()
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
+            loader_connection.close()
 
 
 @pytest.fixture

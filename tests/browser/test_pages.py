@@ -32,6 +32,7 @@ PAGES = [
     ("call", "calls/cnrs-nsfc-call-2024/"),
     ("search-results", "search/?q=China"),
     ("accessibility", "accessibility/"),
+    ("open-data", "open-data/"),
     ("not-found", "no-such-page/"),
 ]
 NOT_FOUND = {"not-found"}
