@@ -179,6 +179,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
+# Staff typing "www.example.org" in a URL field mean https (Django 6's default, opted into now).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # Security headers: strict by default, HTTPS-only settings when not in debug.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
