@@ -36,6 +36,13 @@ PAGES = [
     ("not-found", "no-such-page/"),
 ]
 NOT_FOUND = {"not-found"}
+
+# The elements sticking out past the right edge of the window, for the failure message.
+WIDEST = """() => Array.from(document.querySelectorAll("body *"))
+    .filter(element => element.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(element => !element.closest(".visually-hidden, .skip-link, .skip-to-results"))
+    .slice(0, 5)
+    .map(element => `${element.tagName.toLowerCase()}.${element.className}`)"""
 WIDTHS = (360, 1440)
 
 
@@ -66,13 +73,22 @@ def test_page_is_accessible_and_captured(reference_site, context, artifacts, nam
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator("h1").count() == 1
 
+        # In the site's layout, whatever the page: a skip link to the main landmark.
+        assert page.locator("a.skip-link[href='#main']").count() == 1
+        assert page.locator("main#main").count() == 1
+
         # A phone folds some content (the list filters) that a desktop shows: check both.
-        violations = []
+        violations, overflow = [], {}
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             violations += [f"{width}px {line}" for line in axe_violations(page)]
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                overflow[width] = (scroll_width, page.evaluate(WIDEST))
             page.screenshot(path=artifacts / f"{language}-{name}-{width}.png", full_page=True)
 
         assert violations == [], "\n".join(violations)
+        # Nothing wider than the screen: a wide table scrolls inside its own box.
+        assert overflow == {}, overflow
     finally:
         page.close()
