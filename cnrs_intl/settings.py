@@ -154,6 +154,9 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
+# django-countries 9.1 names Nauru by its endonym in English; the country is Nauru in both languages.
+COUNTRIES_OVERRIDE = {"NR": "Nauru"}
+
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_LANGUAGES = ("fr", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fr", "en"), "fr": ("en",), "en": ("fr",)}

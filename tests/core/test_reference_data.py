@@ -365,7 +365,8 @@ def test_key_figures_keep_their_source_and_live_count(loaded):
     figures = {
         slug: (int(value), compare_with)
         for slug, value, compare_with in KeyFigure.objects.filter(
-            source_title__contains="003_a5bf4156ccdce082.txt", compare_with__gt=""
+            source_title="CNRS: European research and international cooperation, DERCI",
+            compare_with__gt="",
         ).values_list("slug", "value", "compare_with")
     }
     gdri = KeyFigure.objects.get(slug="gdri-2014")
@@ -545,3 +546,18 @@ def test_nsfc_call_without_deadline_is_over_once_projects_started(loaded):
     assert list(Call.objects.with_status("ended").filter(pk=call.pk)) == [call]
     assert not Call.objects.open_now().filter(pk=call.pk).exists()
     assert Call.objects.open_now(on=datetime.date(2024, 9, 1)).filter(pk=call.pk).exists()
+
+
+def test_country_names_are_the_usual_ones_in_both_languages(loaded):
+    nauru = Country.objects.get(code="NR")
+
+    assert (nauru.name_fr, nauru.name_en) == ("Nauru", "Nauru")
+    assert Country.objects.get(code="CN").name_fr == "Chine"
+
+
+def test_public_source_titles_do_not_expose_seed_file_names(loaded):
+    titles = set(Office.objects.values_list("source_title", flat=True)) | set(
+        KeyFigure.objects.values_list("source_title", flat=True)
+    )
+
+    assert [title for title in titles if "seeds/" in title or ".txt" in title] == []
