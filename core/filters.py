@@ -28,9 +28,12 @@ class MultiValueField(forms.Field):
         "too_many": _("At most %(max)d values are accepted."),
     }
 
-    def __init__(self, *, choices_loader, normalize=str.strip, **kwargs):
+    def __init__(self, *, choices_loader, normalize=str.strip, selected_only=False, **kwargs):
         self.choices_loader = choices_loader
         self.normalize = normalize
+        # A set too large for a form (thousands of institutions): the form offers only the values
+        # already chosen, reached from links on the records' pages, so they can be unticked.
+        self.selected_only = selected_only
         self._choices = None
         super().__init__(**kwargs)
 
@@ -44,8 +47,19 @@ class MultiValueField(forms.Field):
         # The form's options come from the same per-request load as the validation, and only
         # when a page renders them: the API, exports and feeds never pay for unused options.
         if hasattr(self.widget, "choices"):
-            self.widget.choices = lambda: self.choices
+            if self.selected_only:
+                self.widget.choices = lambda: self.selected_choices(form, field_name)
+            else:
+                self.widget.choices = lambda: self.choices
         return super().get_bound_field(form, field_name)
+
+    def selected_choices(self, form, field_name):
+        if not form.is_bound:
+            return []
+        data = form.data
+        raw = data.getlist(field_name) if hasattr(data, "getlist") else data.get(field_name)
+        selected = set(self.prepare_value(raw))
+        return [choice for choice in self.choices if str(choice[0]) in selected]
 
     def prepare_value(self, value):
         """Values as the options spell them (``cn`` selects China's ``CN``)."""
@@ -86,11 +100,14 @@ class MultiValueFilter(django_filters.Filter):
 
     field_class = MultiValueField
 
-    def __init__(self, *args, choices_loader=None, normalize=str.strip, **kwargs):
+    def __init__(
+        self, *args, choices_loader=None, normalize=str.strip, selected_only=False, **kwargs
+    ):
         kwargs.setdefault("lookup_expr", "in")
         super().__init__(*args, **kwargs)
         self.extra["choices_loader"] = choices_loader
         self.extra["normalize"] = normalize
+        self.extra["selected_only"] = selected_only
 
     def filter(self, qs, value):
         if not value:

@@ -62,6 +62,7 @@ class InstrumentFilter(CountryThemeMixin, CatalogFilterSet):
         method="filter_institution",
         choices_loader=institution_choices,
         normalize=lower,
+        selected_only=True,
         label=_("Partner institution"),
     )
     network = MultiValueFilter(

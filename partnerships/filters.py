@@ -29,6 +29,7 @@ def institution_filter(label=None):
         method="filter_institution",
         choices_loader=institution_choices,
         normalize=lower,
+        selected_only=True,
         label=label or _("Institution"),
     )
 

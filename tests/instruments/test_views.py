@@ -258,7 +258,6 @@ def test_instrument_list_filter_form_labels_every_control(client):
         "id_theme",
         "id_kind",
         "id_institute_0",
-        "id_institution",
         "id_network",
         "id_status_0",
         "id_status_1",
@@ -270,6 +269,19 @@ def test_instrument_list_filter_form_labels_every_control(client):
     assertContains(
         response, '<a href="/en/instruments/" aria-current="page">Instruments</a>', html=True
     )
+
+
+def test_instrument_list_offers_a_partner_only_once_chosen(client):
+    cas = InstitutionFactory(slug="cas", name_en="Chinese Academy of Sciences")
+    InstitutionFactory(slug="nsfc", name_en="National Natural Science Foundation")
+
+    plain = client.get(url("instruments:list")).content.decode()
+    chosen = client.get(url("instruments:list") + "?institution=CAS").content.decode()
+
+    assert 'id="id_institution"' not in plain
+    options = re.findall(r'<option value="([^"]+)" selected>', chosen)
+    assert options == [cas.slug]
+    assert "nsfc" not in chosen.split('id="id_institution"')[1].split("</select>")[0]
 
 
 # --- chips, count, pagination ----------------------------------------------------------------
