@@ -79,7 +79,7 @@ def test_country_index_lists_countries_with_activity_by_sector(client):
     assert response.context["country_count"] == 3
     content = response.content.decode()
     assert re.search(
-        rf'<a href="{page(china)}">China</a></th>\s*<td><a href="{page(beijing)}">Beijing office</a></td>',
+        rf'<a href="{page(china)}">China</a></th>\s*<td data-label="Office"><a href="{page(beijing)}">Beijing office</a></td>',
         content,
     )
     assertNotContains(response, "Laos")

@@ -149,8 +149,8 @@ def test_office_page_shows_countries_with_the_years_it_covered_them(client):
     assert rows == [("TH", "Thailand"), ("VN", "Vietnam")]
     assert [str(c.country.code) for c in response.context["past_coverages"]] == ["AU"]
     content = response.content.decode()
-    assert re.search(r">Thailand</a></th>\s*<td>since 2014</td>", content)
-    assert re.search(r">Vietnam</a></th>\s*<td>since 2016</td>", content)
+    assert re.search(r'>Thailand</a></th>\s*<td data-label="Covered">since 2014</td>', content)
+    assert re.search(r'>Vietnam</a></th>\s*<td data-label="Covered">since 2016</td>', content)
     assert re.search(r">Australia</a> <span class=\"muted\">\(2014–2021\)</span>", content)
 
 
