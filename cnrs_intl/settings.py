@@ -286,7 +286,7 @@ SPECTACULAR_SETTINGS = {
         "DateStatusEnum": "core.models.DateStatus",
         "InstitutionKindEnum": "partnerships.models.Institution.Kind",
         "AgreementKindEnum": "partnerships.models.Agreement.Kind",
-        "DatePrecisionEnum": "partnerships.models.Milestone.Precision",
+        "DatePrecisionEnum": "core.models.DatePrecision",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }

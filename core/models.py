@@ -159,6 +159,30 @@ def date_status(start, end, on=None) -> str:
     return DateStatus.ACTIVE
 
 
+class DatePrecision(models.TextChoices):
+    """How precisely a source dates something: a date known to the month is stored as a day of
+    that month (usually the first), and shown as the month only."""
+
+    DAY = "day", pgettext_lazy("date precision", "Day")
+    MONTH = "month", pgettext_lazy("date precision", "Month")
+    YEAR = "year", pgettext_lazy("date precision", "Year")
+
+
+def date_precision_field(verbose_name):
+    """The precision of the date field beside it, named ``<date field>_precision``."""
+    return models.CharField(
+        verbose_name,
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "How precisely the source gives this date. When it gives only the month or the "
+            "year, enter a day of it (usually the first) and choose Month or Year: the site, "
+            "the API and the downloads then show only that."
+        ),
+    )
+
+
 class Publishable(models.Model):
     """A record that is a draft until a DERCI editor publishes it."""
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from core.models import Audited, Publishable
+from core.models import Audited, DatePrecision, Publishable
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -104,6 +104,19 @@ def text_field(name: str) -> fields.Field:
 
 def date_field(name: str) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=widgets.DateWidget(ISO_DATE))
+
+
+class PrecisionWidget(widgets.CharWidget):
+    """A date's precision (day, month, year); an empty cell means the day is known."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _text(value).lower() or DatePrecision.DAY
+
+
+def precision_field(date_name: str) -> fields.Field:
+    """The ``<date_name>_precision`` column, next to its date."""
+    name = f"{date_name}_precision"
+    return fields.Field(attribute=name, column_name=name, widget=PrecisionWidget())
 
 
 def key_field(name: str, model, key: str, **kwargs) -> fields.Field:

@@ -135,7 +135,8 @@ class NetworkAdmin(PublishableAdmin):
                 "fields": [
                     ("name_fr", "name_en"),
                     ("acronym", "slug"),
-                    ("launched_on", "ended_on"),
+                    ("launched_on", "launched_on_precision"),
+                    ("ended_on", "ended_on_precision"),
                     ("description_fr", "description_en"),
                     "website",
                 ],
@@ -230,7 +231,8 @@ class InstrumentAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
                     ("acronym", "slug"),
                     ("title_fr", "title_en"),
                     "kind",
-                    ("start_on", "end_on"),
+                    ("start_on", "start_on_precision"),
+                    ("end_on", "end_on_precision"),
                     "predecessor",
                 ],
                 "description": _(

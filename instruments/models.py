@@ -13,6 +13,7 @@ from core.models import (
     Provenance,
     Publishable,
     Theme,
+    date_precision_field,
     date_status,
 )
 from offices.models import Country, Office
@@ -107,7 +108,9 @@ class Network(Publishable, Provenance, Audited):
     launched_on = models.DateField(
         _("launched on"), null=True, blank=True, help_text=_("Official inauguration.")
     )
+    launched_on_precision = date_precision_field(_("launch date precision"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on_precision = date_precision_field(_("end date precision"))
     themes = models.ManyToManyField(
         Theme,
         verbose_name=_("axes (themes)"),
@@ -205,7 +208,9 @@ class Instrument(Publishable, Provenance, Audited):
         Kind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="instruments"
     )
     start_on = models.DateField(_("start"), null=True, blank=True, db_index=True)
+    start_on_precision = date_precision_field(_("start date precision"))
     end_on = models.DateField(_("end"), null=True, blank=True, db_index=True)
+    end_on_precision = date_precision_field(_("end date precision"))
     summary = models.TextField(_("summary"), blank=True)
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="instruments"

@@ -9,6 +9,7 @@ from core.resources import (
     date_field,
     key_field,
     keys_field,
+    precision_field,
     status_field,
     text_field,
 )
@@ -35,7 +36,9 @@ class InstrumentResource(CuratedResource):
         attribute="kind", column_name="kind", widget=KindWidget(Kind, "code", upper=True)
     )
     start_on = date_field("start_on")
+    start_on_precision = precision_field("start_on")
     end_on = date_field("end_on")
+    end_on_precision = precision_field("end_on")
     summary_fr = text_field("summary_fr")
     summary_en = text_field("summary_en")
     themes = keys_field("themes", Theme, "slug")
@@ -63,7 +66,9 @@ class InstrumentResource(CuratedResource):
             "title_en",
             "kind",
             "start_on",
+            "start_on_precision",
             "end_on",
+            "end_on_precision",
             "summary_fr",
             "summary_en",
             "themes",

@@ -186,7 +186,11 @@ class AgreementAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
         (
             _("Dates"),
             {
-                "fields": [("signed_on", "renewed_on", "expires_on")],
+                "fields": [
+                    ("signed_on", "signed_on_precision"),
+                    ("renewed_on", "renewed_on_precision"),
+                    ("expires_on", "expires_on_precision"),
+                ],
                 "description": _(
                     "It cannot expire nor be renewed before it was signed. A renewed agreement "
                     "keeps its record: set the renewal date and the new expiry date."
@@ -266,8 +270,10 @@ class CallAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
             _("Dates and funding"),
             {
                 "fields": [
-                    ("opens_on", "closes_on"),
-                    ("projects_start", "projects_end"),
+                    ("opens_on", "opens_on_precision"),
+                    ("closes_on", "closes_on_precision"),
+                    ("projects_start", "projects_start_precision"),
+                    ("projects_end", "projects_end_precision"),
                     "max_projects",
                     ("funding_fr", "funding_en"),
                 ],

@@ -14,9 +14,11 @@ from core.models import (
     Audited,
     CatalogQuerySet,
     DatedQuerySet,
+    DatePrecision,
     Provenance,
     Publishable,
     Theme,
+    date_precision_field,
     date_status,
     today,
 )
@@ -162,8 +164,11 @@ class Agreement(Publishable, Provenance, Audited):
         Theme, verbose_name=_("themes"), blank=True, related_name="agreements"
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True, db_index=True)
+    signed_on_precision = date_precision_field(_("signature date precision"))
     renewed_on = models.DateField(_("renewed on"), null=True, blank=True)
+    renewed_on_precision = date_precision_field(_("renewal date precision"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
+    expires_on_precision = date_precision_field(_("expiry date precision"))
     summary = models.TextField(_("summary"), blank=True)
     document = models.FileField(
         _("document (PDF)"),
@@ -285,7 +290,9 @@ class Call(Publishable, Provenance, Audited):
         Theme, verbose_name=_("themes"), blank=True, related_name="calls"
     )
     opens_on = models.DateField(_("opens on"), null=True, blank=True, db_index=True)
+    opens_on_precision = date_precision_field(_("opening date precision"))
     closes_on = models.DateField(_("closes on (deadline)"), null=True, blank=True, db_index=True)
+    closes_on_precision = date_precision_field(_("deadline precision"))
     max_projects = models.PositiveSmallIntegerField(
         _("projects funded (at most)"), null=True, blank=True
     )
@@ -293,7 +300,9 @@ class Call(Publishable, Provenance, Audited):
         _("funding"), max_length=300, blank=True, help_text=_("e.g. up to €20,000 per project.")
     )
     projects_start = models.DateField(_("projects start"), null=True, blank=True)
+    projects_start_precision = date_precision_field(_("projects start precision"))
     projects_end = models.DateField(_("projects end"), null=True, blank=True)
+    projects_end_precision = date_precision_field(_("projects end precision"))
     description = models.TextField(_("description"), blank=True)
     url = models.URLField(_("call page"), blank=True)
     office = models.ForeignKey(
@@ -364,10 +373,7 @@ class MilestoneQuerySet(CatalogQuerySet):
 class Milestone(Publishable, Provenance, Audited):
     """A dated event in the story of a cooperation (an agreement signed, a delegation's visit)."""
 
-    class Precision(models.TextChoices):
-        DAY = "day", pgettext_lazy("date precision", "Day")
-        MONTH = "month", pgettext_lazy("date precision", "Month")
-        YEAR = "year", pgettext_lazy("date precision", "Year")
+    Precision = DatePrecision  # the shared choices, by their former name
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     date = models.DateField(_("date"), db_index=True)

@@ -8,6 +8,7 @@ from core.resources import (
     date_field,
     key_field,
     keys_field,
+    precision_field,
     status_field,
     text_field,
 )
@@ -78,8 +79,11 @@ class AgreementResource(CuratedResource):
     countries = keys_field("countries", Country, "code", upper=True)
     themes = keys_field("themes", Theme, "slug")
     signed_on = date_field("signed_on")
+    signed_on_precision = precision_field("signed_on")
     renewed_on = date_field("renewed_on")
+    renewed_on_precision = precision_field("renewed_on")
     expires_on = date_field("expires_on")
+    expires_on_precision = precision_field("expires_on")
     summary_fr = text_field("summary_fr")
     summary_en = text_field("summary_en")
     office = key_field("office", Office, "slug")
@@ -100,8 +104,11 @@ class AgreementResource(CuratedResource):
             "countries",
             "themes",
             "signed_on",
+            "signed_on_precision",
             "renewed_on",
+            "renewed_on_precision",
             "expires_on",
+            "expires_on_precision",
             "summary_fr",
             "summary_en",
             "office",
@@ -122,14 +129,18 @@ class CallResource(CuratedResource):
     countries = keys_field("countries", Country, "code", upper=True)
     themes = keys_field("themes", Theme, "slug")
     opens_on = date_field("opens_on")
+    opens_on_precision = precision_field("opens_on")
     closes_on = date_field("closes_on")
+    closes_on_precision = precision_field("closes_on")
     max_projects = fields.Field(
         attribute="max_projects", column_name="max_projects", widget=widgets.IntegerWidget()
     )
     funding_fr = text_field("funding_fr")
     funding_en = text_field("funding_en")
     projects_start = date_field("projects_start")
+    projects_start_precision = precision_field("projects_start")
     projects_end = date_field("projects_end")
+    projects_end_precision = precision_field("projects_end")
     description_fr = text_field("description_fr")
     description_en = text_field("description_en")
     url = text_field("url")
@@ -151,12 +162,16 @@ class CallResource(CuratedResource):
             "countries",
             "themes",
             "opens_on",
+            "opens_on_precision",
             "closes_on",
+            "closes_on_precision",
             "max_projects",
             "funding_fr",
             "funding_en",
             "projects_start",
+            "projects_start_precision",
             "projects_end",
+            "projects_end_precision",
             "description_fr",
             "description_en",
             "url",
