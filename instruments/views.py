@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from core.dates import precise_iso
 from core.views import FilteredListView, PublishedDetailView, published_prefetch
 from instruments.filters import InstrumentFilter, NetworkFilter
 from instruments.models import Instrument, Network
@@ -61,9 +62,9 @@ def instrument_json_ld(request, instrument):
     if instrument.summary:
         data["description"] = instrument.summary
     if instrument.start_on:
-        data["foundingDate"] = instrument.start_on.isoformat()
+        data["foundingDate"] = precise_iso(instrument.start_on, instrument.start_on_precision)
     if instrument.end_on:
-        data["dissolutionDate"] = instrument.end_on.isoformat()
+        data["dissolutionDate"] = precise_iso(instrument.end_on, instrument.end_on_precision)
     if instrument.website:
         data["sameAs"] = [instrument.website]
     partners = [

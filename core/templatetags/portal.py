@@ -5,15 +5,14 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import NoReverseMatch, translate_url
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from core.models import date_status
+from core.dates import format_precise_date, format_precise_span, precise_iso
+from core.models import DatePrecision, date_status
 
 register = template.Library()
 
@@ -78,25 +77,25 @@ def record_url(obj) -> str:
 @register.filter
 def year_span(start, end=None) -> str:
     """``2024–2029``, ``since 2024``, ``until 2029`` or ``""``."""
-    return _span(start, end, "Y")
+    return format_precise_span(start, DatePrecision.YEAR, end, DatePrecision.YEAR)
 
 
 @register.filter
-def date_span(start, end=None) -> str:
-    """The same with full dates, in the current language's format."""
-    return _span(start, end, "DATE_FORMAT")
+def precise(value, precision=None) -> str:
+    """A date as precisely as its source gives it: ``{{ obj.signed_on|precise:obj.signed_on_precision }}``."""
+    return format_precise_date(value, precision)
 
 
-def _span(start, end, fmt) -> str:
-    first = date_filter(start, fmt) if start else ""
-    last = date_filter(end, fmt) if end else ""
-    if first and last:
-        return first if first == last else f"{first} – {last}"
-    if first:
-        return _("since %(start)s") % {"start": first}
-    if last:
-        return _("until %(end)s") % {"end": last}
-    return ""
+@register.filter(name="precise_iso")
+def precise_iso_filter(value, precision=None) -> str:
+    """The same in ISO 8601 (``1978-10``), for a ``<time datetime>`` attribute."""
+    return precise_iso(value, precision)
+
+
+@register.simple_tag
+def precise_span(start, start_precision, end, end_precision) -> str:
+    """From ``start`` to ``end``, each as precisely as its source gives it (see ``year_span``)."""
+    return format_precise_span(start, start_precision, end, end_precision)
 
 
 def _query_without(query, name: str, value: str):
