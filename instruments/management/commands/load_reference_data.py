@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django_countries import countries as iso_countries
 from modeltranslation.translator import NotRegistered, translator
 
-from core.models import Institute, KeyFigure, Publishable, Theme
+from core.models import DatePrecision, Institute, KeyFigure, Publishable, Theme
 from instruments.models import Instrument, Kind, LegacyName, Network
 from offices.models import Country, Coverage, Office, Sector
 from partnerships.models import Agreement, Call, Institution, Milestone
@@ -30,6 +30,7 @@ from partnerships.models import Agreement, Call, Institution, Milestone
 LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 PROVENANCE_FIELDS = ("source_title", "source_url", "checked_on")
 LIVE_COUNTS = {"offices", "institutions", "agreements", "instruments"}
+PRECISION_SUFFIX = "_precision"
 
 
 class FixtureError(Exception):
@@ -419,6 +420,7 @@ class ReferenceLoader:
                 raise FixtureError(path, f"give {languages} instead of {name}", record)
             else:
                 values[name] = self.plain_value(path, record, model, name, value)
+        self.date_precisions(path, record, model, data, values)
         for name in translated:
             given = [lang for lang in LANGUAGES if f"{name}_{lang}" in data]
             required = not model._meta.get_field(name).blank
@@ -426,6 +428,18 @@ class ReferenceLoader:
                 languages = ", ".join(f"{name}_{lang}" for lang in LANGUAGES)
                 raise FixtureError(path, f"{languages} are all required", record)
         return values, m2m
+
+    def date_precisions(self, path: str, record: str, model, data: dict, values: dict) -> None:
+        """A date given without ``<date>_precision`` is known to the day; a precision needs its date."""
+        names = [f.name for f in model._meta.concrete_fields]
+        for date_name in names:
+            precision = f"{date_name}{PRECISION_SUFFIX}"
+            if precision not in names:
+                continue
+            if precision in data and date_name not in data:
+                raise FixtureError(path, f"{precision} is given without {date_name}", record)
+            if date_name in data and precision not in data:
+                values[precision] = DatePrecision.DAY
 
     def plain_value(self, path: str, record: str, model, name: str, value):
         try:
