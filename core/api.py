@@ -31,7 +31,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from core.filters import CatalogFilterSet, MultiValueFilter, YearFilter
-from core.models import Institute, Theme
+from core.models import DatePrecision, Institute, Theme
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 PAGE_SIZE = 20
@@ -506,6 +506,16 @@ class SourceSerializer(serializers.Serializer):
 
 def source_field():
     return SourceSerializer(source="*", help_text="The source of the facts.")
+
+
+def precision_field(date_field: str):
+    """How precisely the source gives the date in ``date_field``, named ``<date_field>_precision``."""
+    return serializers.ChoiceField(
+        choices=DatePrecision.choices,
+        help_text=f"How precisely the source gives `{date_field}`: `day`; `month` or `year` when "
+        f"it gives only those (`{date_field}` is then a day of that month or year, usually the "
+        "first, and is not to be shown as a full date).",
+    )
 
 
 def created_field():

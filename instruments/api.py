@@ -16,6 +16,7 @@ from core.api import (
     ThemeSummarySerializer,
     created_field,
     modified_field,
+    precision_field,
     source_field,
 )
 from instruments.exports import (
@@ -65,6 +66,7 @@ class PublishedInstrumentSerializer(PublishedOnlyMixin, InstrumentSummarySeriali
 class MilestoneSummarySerializer(serializers.Serializer):
     slug = serializers.SlugField()
     date = serializers.DateField()
+    date_precision = precision_field("date")
     title = serializers.CharField()
     url = ApiLinkField("milestone-detail")
 
@@ -97,7 +99,9 @@ class NetworkSerializer(serializers.Serializer):
     description = serializers.CharField()
     status = serializers.SerializerMethodField()
     launched_on = serializers.DateField(allow_null=True)
+    launched_on_precision = precision_field("launched_on")
     ended_on = serializers.DateField(allow_null=True)
+    ended_on_precision = precision_field("ended_on")
     themes = ThemeSummarySerializer(many=True, source="theme_list", help_text="Its axes.")
     countries = CountrySummarySerializer(many=True, source="country_list")
     institutions = InstitutionSummarySerializer(many=True, source="public_institutions")
@@ -128,7 +132,9 @@ class InstrumentSerializer(serializers.Serializer):
     kind = KindSummarySerializer()
     status = date_status_field()
     start_on = serializers.DateField(allow_null=True)
+    start_on_precision = precision_field("start_on")
     end_on = serializers.DateField(allow_null=True)
+    end_on_precision = precision_field("end_on")
     summary = serializers.CharField()
     themes = ThemeSummarySerializer(many=True, source="theme_list")
     countries = CountrySummarySerializer(many=True, source="country_list")

@@ -13,6 +13,7 @@ from core.api import (
     ThemeSummarySerializer,
     created_field,
     modified_field,
+    precision_field,
     source_field,
 )
 from core.models import DateStatus
@@ -24,7 +25,7 @@ from partnerships.exports import (
     public_milestones,
 )
 from partnerships.filters import AgreementFilter, CallFilter, InstitutionFilter, MilestoneFilter
-from partnerships.models import Agreement, Institution, Milestone
+from partnerships.models import Agreement, Institution
 
 
 class InstitutionSummarySerializer(serializers.Serializer):
@@ -44,6 +45,7 @@ class AgreementSummarySerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
     signed_on = serializers.DateField(allow_null=True)
+    signed_on_precision = precision_field("signed_on")
     url = ApiLinkField("agreement-detail")
     html_url = PageLinkField()
 
@@ -97,8 +99,11 @@ class AgreementSerializer(serializers.Serializer):
     countries = CountrySummarySerializer(many=True, source="country_list")
     themes = ThemeSummarySerializer(many=True, source="theme_list")
     signed_on = serializers.DateField(allow_null=True)
+    signed_on_precision = precision_field("signed_on")
     renewed_on = serializers.DateField(allow_null=True)
+    renewed_on_precision = precision_field("renewed_on")
     expires_on = serializers.DateField(allow_null=True)
+    expires_on_precision = precision_field("expires_on")
     summary = serializers.CharField()
     document = FileLinkField(allow_null=True, help_text="The signed text (PDF), when published.")
     office = PublishedOfficeSerializer(allow_null=True, help_text="The office that follows it.")
@@ -116,7 +121,9 @@ class CallSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = date_status_field()
     opens_on = serializers.DateField(allow_null=True)
+    opens_on_precision = precision_field("opens_on")
     closes_on = serializers.DateField(allow_null=True, help_text="The deadline.")
+    closes_on_precision = precision_field("closes_on")
     agreement = PublishedAgreementSerializer(allow_null=True)
     funders = InstitutionSummarySerializer(many=True, source="public_funders")
     countries = CountrySummarySerializer(many=True, source="country_list")
@@ -124,7 +131,9 @@ class CallSerializer(serializers.Serializer):
     max_projects = serializers.IntegerField(allow_null=True)
     funding = OptionalTextField()
     projects_start = serializers.DateField(allow_null=True)
+    projects_start_precision = precision_field("projects_start")
     projects_end = serializers.DateField(allow_null=True)
+    projects_end_precision = precision_field("projects_end")
     call_page = OptionalUrlField(source="url", help_text="The funders' page for the call.")
     description = serializers.CharField()
     office = PublishedOfficeSerializer(allow_null=True)
@@ -140,7 +149,7 @@ class MilestoneSerializer(serializers.Serializer):
 
     slug = serializers.SlugField()
     date = serializers.DateField()
-    date_precision = serializers.ChoiceField(choices=Milestone.Precision.choices)
+    date_precision = precision_field("date")
     title = serializers.CharField()
     description = serializers.CharField()
     countries = CountrySummarySerializer(many=True, source="country_list")
