@@ -508,13 +508,28 @@ def source_field():
     return SourceSerializer(source="*", help_text="The source of the facts.")
 
 
-def precision_field(date_field: str):
+class PrecisionField(serializers.ChoiceField):
+    """``<date_field>_precision``: ``null`` when there is no date."""
+
+    def __init__(self, date_field: str, **kwargs):
+        self.date_field = date_field
+        super().__init__(choices=DatePrecision.choices, **kwargs)
+
+    def get_attribute(self, instance):
+        if getattr(instance, self.date_field) is None:
+            return None
+        return super().get_attribute(instance)
+
+
+def precision_field(date_field: str, *, allow_null=True):
     """How precisely the source gives the date in ``date_field``, named ``<date_field>_precision``."""
-    return serializers.ChoiceField(
-        choices=DatePrecision.choices,
+    return PrecisionField(
+        date_field,
+        allow_null=allow_null,
         help_text=f"How precisely the source gives `{date_field}`: `day`; `month` or `year` when "
         f"it gives only those (`{date_field}` is then a day of that month or year, usually the "
-        "first, and is not to be shown as a full date).",
+        "first, and is not to be shown as a full date)."
+        + (f" Null when `{date_field}` is." if allow_null else ""),
     )
 
 

@@ -66,7 +66,7 @@ class PublishedInstrumentSerializer(PublishedOnlyMixin, InstrumentSummarySeriali
 class MilestoneSummarySerializer(serializers.Serializer):
     slug = serializers.SlugField()
     date = serializers.DateField()
-    date_precision = precision_field("date")
+    date_precision = precision_field("date", allow_null=False)
     title = serializers.CharField()
     url = ApiLinkField("milestone-detail")
 

@@ -149,7 +149,7 @@ class MilestoneSerializer(serializers.Serializer):
 
     slug = serializers.SlugField()
     date = serializers.DateField()
-    date_precision = precision_field("date")
+    date_precision = precision_field("date", allow_null=False)
     title = serializers.CharField()
     description = serializers.CharField()
     countries = CountrySummarySerializer(many=True, source="country_list")
