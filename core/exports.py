@@ -16,10 +16,12 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.dates import as_given
 from core.models import DateStatus, Institute, Theme
 
 BOM = "\ufeff"
@@ -99,6 +101,31 @@ def name_of(obj) -> str | None:
 
 def status_label(value) -> str:
     return str(DateStatus(value).label) if value else ""
+
+
+def date_columns(key: str, label, precision_label=None) -> list[Column]:
+    """A date as its source gives it (``1978-10``, ``1978`` or the full date), then its precision.
+
+    The precision is the model field ``<key>_precision``: its code in the open data (``month``),
+    its label in the downloads; empty when there is no date.
+    """
+    precision = f"{key}_precision"
+
+    def code(obj):
+        return getattr(obj, precision) if getattr(obj, key) is not None else None
+
+    def label_of(obj):
+        return getattr(obj, f"get_{precision}_display")() if code(obj) else None
+
+    return [
+        Column(key, label, lambda o: as_given(getattr(o, key), getattr(o, precision))),
+        Column(
+            precision,
+            precision_label or format_lazy(_("{date} (precision)"), date=label),
+            code,
+            label_of,
+        ),
+    ]
 
 
 def common_columns() -> list[Column]:

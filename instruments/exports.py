@@ -8,6 +8,7 @@ from core.exports import (
     ExportView,
     codes,
     common_columns,
+    date_columns,
     name_of,
     names,
     published_prefetch,
@@ -95,8 +96,8 @@ def network_columns() -> list[Column]:
             network_status,
             lambda o: status_label(network_status(o)),
         ),
-        Column("launched_on", _("Launched on")),
-        Column("ended_on", _("Ended on")),
+        *date_columns("launched_on", _("Launched on")),
+        *date_columns("ended_on", _("Ended on")),
         themes_column(),
         countries_column(),
         Column(
@@ -140,8 +141,8 @@ def instrument_columns() -> list[Column]:
         Column(
             "status", _("Status"), lambda o: o.date_status, lambda o: status_label(o.date_status)
         ),
-        Column("start_on", _("Start")),
-        Column("end_on", _("End")),
+        *date_columns("start_on", _("Start")),
+        *date_columns("end_on", _("End")),
         themes_column(),
         countries_column(),
         Column("institutes", _("CNRS institutes"), lambda o: codes(o.institute_list, "code")),

@@ -62,7 +62,7 @@ from partnerships.exports import (
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 # Bump when the files' shape changes, so cached archives are rebuilt.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 ARCHIVE_NAME = "cnrs-international-open-data.zip"
@@ -448,7 +448,9 @@ def readme(counts, generated, since=None, changes=None) -> str:
         f"comma-separated, one row per record, lists joined with `{SEPARATOR.strip()} `). "
         "Records point to each other by identifier (slug, code, or lower-case ISO 3166-1 "
         "alpha-2 country code). Translated text comes in two columns, `_fr` and `_en`. "
-        "Dates are ISO 8601; `created` and `modified` are UTC date-times.",
+        "Dates are ISO 8601, as precisely as their source gives them: a date known only to the "
+        "month or the year is written `YYYY-MM` or `YYYY`, and the field `<date>_precision` "
+        "beside it says `day`, `month` or `year`. `created` and `modified` are UTC date-times.",
         "",
         "| file | records | what |",
         "| --- | ---: | --- |",

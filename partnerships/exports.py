@@ -7,6 +7,7 @@ from core.exports import (
     ExportView,
     codes,
     common_columns,
+    date_columns,
     name_of,
     names,
     published_prefetch,
@@ -117,9 +118,9 @@ def agreement_columns() -> list[Column]:
         ),
         countries_column(),
         themes_column(),
-        Column("signed_on", _("Signed on")),
-        Column("renewed_on", _("Renewed on")),
-        Column("expires_on", _("Expires on")),
+        *date_columns("signed_on", _("Signed on")),
+        *date_columns("renewed_on", _("Renewed on")),
+        *date_columns("expires_on", _("Expires on")),
         Column(
             "office",
             _("Following office"),
@@ -138,8 +139,8 @@ def call_columns() -> list[Column]:
         Column(
             "status", _("Status"), lambda o: o.date_status, lambda o: status_label(o.date_status)
         ),
-        Column("opens_on", _("Opens on")),
-        Column("closes_on", _("Closes on (deadline)")),
+        *date_columns("opens_on", _("Opens on")),
+        *date_columns("closes_on", _("Closes on (deadline)")),
         Column(
             "agreement",
             _("Agreement"),
@@ -156,8 +157,8 @@ def call_columns() -> list[Column]:
         themes_column(),
         Column("max_projects", _("Projects funded (at most)")),
         Column("funding", _("Funding"), translated=True),
-        Column("projects_start", _("Projects start")),
-        Column("projects_end", _("Projects end")),
+        *date_columns("projects_start", _("Projects start")),
+        *date_columns("projects_end", _("Projects end")),
         Column("call_page", _("Call page"), lambda o: o.url),
         Column(
             "office",
@@ -173,13 +174,7 @@ def call_columns() -> list[Column]:
 def milestone_columns() -> list[Column]:
     return [
         Column("slug", _("Identifier")),
-        Column("date", _("Date")),
-        Column(
-            "date_precision",
-            _("Date precision"),
-            lambda o: o.date_precision,
-            lambda o: o.get_date_precision_display(),
-        ),
+        *date_columns("date", _("Date"), _("Date precision")),
         Column("title", _("Title"), translated=True),
         countries_column(),
         themes_column(),
