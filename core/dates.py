@@ -8,7 +8,7 @@ open data read it through these functions so the stored day is never shown as if
 import datetime
 
 from django.template.defaultfilters import date as date_filter
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from core.models import DatePrecision
 
@@ -59,8 +59,13 @@ def format_precise_span(start, start_precision, end, end_precision) -> str:
     last = format_precise_date(end, end_precision)
     if first and last:
         return first if first == last else f"{first} – {last}"
+    # French says "depuis le 24 novembre 2023" but "depuis octobre 1978", "depuis 1978".
     if first:
+        if _precision(start_precision) == DatePrecision.DAY:
+            return pgettext("full date", "since %(start)s") % {"start": first}
         return gettext("since %(start)s") % {"start": first}
     if last:
+        if _precision(end_precision) == DatePrecision.DAY:
+            return pgettext("full date", "until %(end)s") % {"end": last}
         return gettext("until %(end)s") % {"end": last}
     return ""

@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
+from core.dates import format_precise_span
 from core.exports import bad_request
 
 FEED_SIZE = 50
@@ -92,14 +92,14 @@ class CatalogFeed(Feed):
         return "CNRS"
 
 
-def dates_text(start, end) -> str:
-    if start and end:
-        return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
-    if start:
-        return _("since %(date)s") % {"date": f"{start:%Y-%m-%d}"}
-    if end:
-        return _("until %(date)s") % {"date": f"{end:%Y-%m-%d}"}
-    return ""
+def dates_text(item, start: str, end: str) -> str:
+    """The item's ``start`` to ``end`` dates, as precisely as their source gives them."""
+    return format_precise_span(
+        getattr(item, start),
+        getattr(item, f"{start}_precision"),
+        getattr(item, end),
+        getattr(item, f"{end}_precision"),
+    )
 
 
 def summary_lines(*parts) -> str:

@@ -19,7 +19,7 @@ class InstrumentFeed(CatalogFeed):
         countries = ", ".join(str(country) for country in item.country_list)
         return summary_lines(
             " · ".join(
-                part for part in (item.kind.code, dates_text(item.start_on, item.end_on)) if part
+                part for part in (item.kind.code, dates_text(item, "start_on", "end_on")) if part
             ),
             countries,
             item.summary,

@@ -21,7 +21,7 @@ class AgreementFeed(CatalogFeed):
         return summary_lines(
             " · ".join(
                 part
-                for part in (item.get_kind_display(), dates_text(item.signed_on, item.expires_on))
+                for part in (item.get_kind_display(), dates_text(item, "signed_on", "expires_on"))
                 if part
             ),
             countries,
@@ -55,5 +55,5 @@ class CallFeed(CatalogFeed):
     def item_summary(self, item):
         countries = ", ".join(str(country) for country in item.country_list)
         return summary_lines(
-            dates_text(item.opens_on, item.closes_on), countries, item.funding, item.description
+            dates_text(item, "opens_on", "closes_on"), countries, item.funding, item.description
         )
