@@ -235,6 +235,48 @@ def test_xlsx_with_empty_text_cells_imports(derci_client, references):
     assert instrument.summary_fr in ("", None)
 
 
+def test_date_precisions_import_and_export_beside_their_dates(derci_user, references):
+    header = [*INSTRUMENT_HEADER, "start_on_precision", "end_on_precision"]
+    rows = [[*INSTRUMENTS[0], "Month", ""], [*INSTRUMENTS[1], "year", ""]]
+
+    result = InstrumentResource().import_data(
+        Dataset(*rows, headers=header), dry_run=False, user=derci_user
+    )
+    exported = InstrumentResource().export(queryset=Instrument.objects.order_by("slug"))
+
+    assert not result.has_errors() and not result.invalid_rows
+    assert list(
+        Instrument.objects.order_by("slug").values_list(
+            "slug", "start_on_precision", "end_on_precision"
+        )
+    ) == [("cnc-sea", "month", "day"), ("lia-x", "year", "day")]
+    columns = exported.headers
+    assert columns[columns.index("start_on") : columns.index("end_on_precision") + 1] == [
+        "start_on",
+        "start_on_precision",
+        "end_on",
+        "end_on_precision",
+    ]
+    assert [(row["slug"], row["start_on"], row["start_on_precision"]) for row in exported.dict] == [
+        ("cnc-sea", "2024-06-01", "month"),
+        ("lia-x", "2020-01-01", "year"),
+    ]
+
+
+def test_an_unknown_date_precision_is_refused_naming_the_column(derci_user, references):
+    header = [*INSTRUMENT_HEADER, "start_on_precision"]
+
+    result = InstrumentResource().import_data(
+        Dataset([*INSTRUMENTS[0], "week"], headers=header), dry_run=False, user=derci_user
+    )
+
+    (invalid,) = result.invalid_rows
+    assert invalid.field_specific_errors == {
+        "start_on_precision": ["Value 'week' is not a valid choice."]
+    }
+    assert not Instrument.objects.exists()
+
+
 def test_coverage_rows_match_on_office_country_and_start_year(
     derci_client, own_office, china, japan
 ):

@@ -123,6 +123,32 @@ def test_add_form_shows_french_and_english_side_by_side(admin_client, model):
     assert f"form-row field-{name}_fr field-{name}_en" in html  # one row, both languages
 
 
+@pytest.mark.parametrize(
+    ("model", "date"),
+    [
+        (Agreement, "signed_on"),
+        (Agreement, "renewed_on"),
+        (Agreement, "expires_on"),
+        (Call, "opens_on"),
+        (Call, "closes_on"),
+        (Call, "projects_start"),
+        (Call, "projects_end"),
+        (Network, "launched_on"),
+        (Network, "ended_on"),
+        (Instrument, "start_on"),
+        (Instrument, "end_on"),
+        (Milestone, "date"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value._meta.model_name,
+)
+def test_add_form_shows_each_date_precision_beside_its_date(admin_client, model, date):
+    response = admin_client.get(url(model, "add"))
+
+    html = response.content.decode()
+    assert f'name="{date}_precision"' in html
+    assert f"form-row field-{date} field-{date}_precision" in html  # one row
+
+
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
 def test_change_form_and_history_open(admin_client, model):
     (obj,) = build(model, 1)
