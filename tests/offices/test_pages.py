@@ -99,10 +99,49 @@ def test_office_list_leaves_out_drafts_and_lists_former_offices_apart(client):
         response, 'Rio office</a> <span class="muted">(City, 2010–2020)</span>', html=False
     )
     assertContains(
-        response, 'Moscow office</a> <span class="muted">(City, 1990–?)</span>', html=False
+        response,
+        'Moscow office</a> <span class="muted">(City, opened in 1990, closing year unknown)</span>',
+        html=False,
     )
     assertContains(response, f'<a href="{page(sao_paulo)}">Sao Paulo office</a>', html=False)
     assertNotContains(response, "Secret office")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["(until 2011)", "(closed, dates unknown)"]),
+        ("fr", ["(jusqu’en 2011)", "(fermé, dates inconnues)"]),
+    ],
+)
+def test_former_offices_show_only_the_years_known_and_no_city_their_name_says(
+    client, lang, expected
+):
+    OfficeFactory(
+        slug="johannesburg",
+        name_en="CNRS Office in Johannesburg",
+        name_fr="Bureau du CNRS à Johannesburg",
+        city_en="Johannesburg",
+        city_fr="Johannesburg",
+        opened=None,
+        closed=2011,
+    )
+    OfficeFactory(
+        slug="moscow",
+        name_en="CNRS Office in Moscow",
+        name_fr="Bureau du CNRS à Moscou",
+        city_en="Moscow",
+        city_fr="Moscou",
+        opened=None,
+        is_closed=True,
+    )
+
+    response = client.get(url("offices:list", lang=lang))
+
+    content = response.content.decode()
+    shown = re.findall(r'</a> <span class="muted">(\(.*?\))</span>', content)
+    assert shown == expected
+    assert "?" not in "".join(shown)
 
 
 def test_office_list_filters_by_country_and_explains_a_meaningless_value(client):
