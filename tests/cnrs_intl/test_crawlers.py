@@ -134,3 +134,31 @@ def test_footer_links_the_open_data_page_only_because_it_exists(client):
         open_data = reverse("open-data")
     assertContains(response, f'<a href="{open_data}">Open data</a>', html=False)
     assertNotContains(response, 'href="#"')
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_page_not_found_offers_the_main_sections_and_a_search_box(client, lang):
+    with translation.override(lang):
+        sections = [
+            reverse(name)
+            for name in (
+                "home",
+                "offices:list",
+                "countries:list",
+                "instruments:list",
+                "partnerships:list",
+                "institutions:list",
+                "calls:list",
+            )
+        ]
+        search = reverse("search")
+
+    response = client.get(f"/{lang}/no-such-page/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    content = response.content.decode()
+    page = content[content.index('<div class="error-page">') :]
+    links = [href for href in sections if f'<li><a href="{href}">' in page]
+    assert links == sections
+    assert f'<form class="search-box" role="search" action="{search}" method="get">' in page
+    assert '<input type="search" id="not-found-q" name="q"' in page
