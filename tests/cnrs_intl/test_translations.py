@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale/fr/LC_MESSAGES/django.po"
@@ -46,3 +46,13 @@ def test_the_interface_speaks_french_under_fr(client):
 
     assertContains(response, '<h2 id="figures-heading">Chiffres clés</h2>', html=False)
     assertContains(response, "Aller au contenu principal")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not MO.exists(), reason="messages not compiled (make install compiles them)")
+def test_french_chips_and_labels_keep_a_non_breaking_space_before_the_colon(client):
+    response = client.get("/fr/instruments/", {"country": "ZZ"})
+
+    assertContains(response, '<span class="chip-text">Pays\u00a0: ZZ (ignoré)</span>', html=False)
+    assertContains(response, "Filtres actifs\u00a0:")
+    assertNotContains(response, "Pays: ")
