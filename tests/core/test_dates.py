@@ -38,9 +38,9 @@ CNRS_CAS = "cnrs-cas-framework-agreement"
 # Every way a page could spell the made-up first of October 1978.
 MADE_UP_DAYS = [
     "1978-10-01",
-    "Oct. 1, 1978",
-    "October 1, 1978",
     "1 October 1978",
+    "October 1, 1978",
+    "Oct. 1, 1978",
     "1 octobre 1978",
     "1er octobre 1978",
 ]
@@ -114,7 +114,7 @@ def read_csv(response) -> list[dict[str, str]]:
         ("fr", "day", "24 novembre 2023"),
         ("fr", "month", "novembre 2023"),
         ("fr", "year", "2023"),
-        ("en", "day", "Nov. 24, 2023"),
+        ("en", "day", "24 November 2023"),
         ("en", "month", "November 2023"),
         ("en", "year", "2023"),
     ],
@@ -154,7 +154,7 @@ def test_iso_text_and_file_cell_at_each_precision(precision, iso, cell):
 @pytest.mark.parametrize(
     ("language", "dates", "expected"),
     [
-        ("en", (OCT_1978, "month", NOV_24, "day"), "October 1978 – Nov. 24, 2023"),
+        ("en", (OCT_1978, "month", NOV_24, "day"), "October 1978 – 24 November 2023"),
         ("fr", (OCT_1978, "month", NOV_24, "day"), "octobre 1978 – 24 novembre 2023"),
         ("en", (OCT_1978, "month", None, "day"), "since October 1978"),
         ("fr", (OCT_1978, "month", None, "day"), "depuis octobre 1978"),
@@ -197,7 +197,7 @@ def test_template_filters_and_tag():
             [
                 '<span class="record-period">since October 1978</span>',
                 "<dt>Signed in</dt><dd>October 1978</dd>",
-                "<dt>Renewed on</dt><dd>Oct. 19, 2023</dd>",
+                "<dt>Renewed on</dt><dd>19 October 2023</dd>",
                 '<time datetime="1978-10">October 1978</time>',
             ],
         ),
@@ -224,7 +224,7 @@ def test_cnrs_cas_agreement_page_shows_october_1978_not_a_made_up_day(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "(Framework agreement, signed in October 1978, renewed Oct. 19, 2023)"),
+        ("en", "(Framework agreement, signed in October 1978, renewed 19 October 2023)"),
         ("fr", "(Accord-cadre, signé en octobre 1978, renouvelé le 19 octobre 2023)"),
     ],
 )
@@ -259,7 +259,7 @@ def test_country_page_says_when_the_agreement_was_signed_as_the_source_does(
             "fr",
             '<span class="record-period">depuis juin 2024</span>',
         ),
-        ("instruments:network", "cnc", "en", "<dt>Launched on</dt><dd>Nov. 24, 2023</dd>"),
+        ("instruments:network", "cnc", "en", "<dt>Launched on</dt><dd>24 November 2023</dd>"),
         ("instruments:network", "cnc", "fr", "<dt>Lancé le</dt><dd>24 novembre 2023</dd>"),
     ],
 )

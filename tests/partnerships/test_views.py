@@ -576,7 +576,7 @@ def test_call_detail_links_every_published_relation_and_its_deadline(client):
         assert f'href="{target}"' in content, target
     assertNotContains(response, url("institutions:detail", slug="secret-funder"))
     assertContains(response, '<span class="badge badge-active">Open</span>', html=True)
-    assertContains(response, "applications close on March 1, 2099")
+    assertContains(response, "applications close on 1 March 2099")
     assertContains(response, "up to 5 projects")
 
 
@@ -585,7 +585,7 @@ def test_call_detail_of_a_closed_call_says_so(client):
 
     response = client.get(page(row))
 
-    assertContains(response, "This call closed on March 1, 2020.")
+    assertContains(response, "This call closed on 1 March 2020.")
 
 
 def test_call_detail_of_a_draft_is_not_found(client):
