@@ -7,15 +7,15 @@ and calls live in the layers above, so their models are read from the relations 
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from core.filters import sort_key
 from core.models import Publishable, today
+from core.views import PublishedDetailView
 from offices.filters import OfficeFilter
 from offices.models import Country, Coverage, Office, Sector
 
@@ -177,43 +177,35 @@ def filter_notices(filterset) -> list[str]:
     return notices
 
 
-class OfficeDetailView(DetailView):
+class OfficeDetailView(PublishedDetailView):
     """One office: the countries it covers and covered (with the years), its contact, photo,
     joint operators, the office it replaced or that replaced it, and what is active in its
     countries today."""
 
+    model = Office
     template_name = "offices/office_detail.html"
     context_object_name = "office"
+    nav = "offices"
 
-    def get_queryset(self):
+    def optimize(self, queryset):
         Institution = related_model(Office, "joint_operators")
-        return (
-            Office.objects.published()
-            .select_related("country", "sector", "predecessor")
-            .prefetch_related(
-                Prefetch(
-                    "coverages",
-                    queryset=Coverage.objects.select_related("country", "office"),
-                    to_attr="all_coverages",
-                ),
-                Prefetch(
-                    "successors",
-                    queryset=Office.objects.published().order_by("opened", "name"),
-                    to_attr="published_successors",
-                ),
-                Prefetch(
-                    "joint_operators",
-                    queryset=Institution._default_manager.published().order_by("name"),
-                    to_attr="published_joint_operators",
-                ),
-            )
+        return queryset.select_related("country", "sector", "predecessor").prefetch_related(
+            Prefetch(
+                "coverages",
+                queryset=Coverage.objects.select_related("country", "office"),
+                to_attr="all_coverages",
+            ),
+            Prefetch(
+                "successors",
+                queryset=Office.objects.published().order_by("opened", "name"),
+                to_attr="published_successors",
+            ),
+            Prefetch(
+                "joint_operators",
+                queryset=Institution._default_manager.published().order_by("name"),
+                to_attr="published_joint_operators",
+            ),
         )
-
-    def get_object(self, queryset=None):
-        try:
-            return super().get_object(queryset)
-        except Http404:
-            raise Http404(_("No such office.")) from None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

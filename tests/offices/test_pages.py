@@ -478,3 +478,18 @@ def test_sector_page_queries_do_not_grow_with_rows(client, django_assert_max_num
 
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["active_countries"]) == count
+
+
+def test_draft_office_is_hidden_from_the_public_and_previewed_by_staff(client, admin_client):
+    draft = OfficeFactory(slug="nairobi-draft", status="draft", country=CountryFactory(code="KE"))
+    path = reverse("offices:detail", kwargs={"slug": draft.slug})
+
+    public = client.get(path)
+    public_preview = client.get(path + "?preview=1")
+    staff_preview = admin_client.get(path + "?preview=1")
+
+    assert public.status_code == HTTPStatus.NOT_FOUND
+    assert public_preview.status_code == HTTPStatus.NOT_FOUND
+    assert staff_preview.status_code == HTTPStatus.OK
+    assertContains(staff_preview, "draft-banner")
+    assert "no-store" in staff_preview["Cache-Control"]
