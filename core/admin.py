@@ -490,7 +490,7 @@ class CuratedAdmin(HistoryAdmin):
 
     # -- warnings --
 
-    def attention_messages(self, request) -> list[str]:
+    def attention_messages(self, request, list_url: str = "") -> list[str]:
         """One warning per check that finds rows, with a link to the filtered list."""
         found = []
         base = self.get_queryset(request)
@@ -503,7 +503,11 @@ class CuratedAdmin(HistoryAdmin):
                     query = urlencode({list_filter.parameter_name: key})
                     found.append(
                         format_html(
-                            '{} <a href="?{}">{}</a>', check.message(count), query, _("Show them")
+                            '{} <a href="{}?{}">{}</a>',
+                            check.message(count),
+                            list_url,
+                            query,
+                            _("Show them"),
                         )
                     )
         return found
