@@ -118,7 +118,6 @@ class EndingSoonFilter(admin.SimpleListFilter):
 
     title = _("ending")
     parameter_name = "ending"
-    months = 6
 
     def lookups(self, request, model_admin):
         return [("6m", _("Within 6 months")), ("past", _("Already ended"))]

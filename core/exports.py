@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -279,9 +280,13 @@ def bad_request(errors) -> HttpResponseBadRequest:
 
 
 def page_link(request, obj) -> str:
+    """The address of the record's public page; empty for a record without one (a milestone)."""
+    get_absolute_url = getattr(obj, "get_absolute_url", None)
+    if get_absolute_url is None:
+        return ""
     try:
-        return request.build_absolute_uri(obj.get_absolute_url())
-    except Exception:  # a record without a public page yet
+        return request.build_absolute_uri(get_absolute_url())
+    except NoReverseMatch:  # a key its page's address cannot take
         return ""
 
 
@@ -293,7 +298,6 @@ class ExportView(View):
     basename = "export"
     title = ""
     file_format = "csv"
-    with_page_link = True
 
     def get_queryset(self):
         raise NotImplementedError
@@ -302,18 +306,12 @@ class ExportView(View):
         return self.columns()
 
     def header(self, columns) -> list:
-        header = [column.label for column in columns]
-        if self.with_page_link:
-            header.append(_("Page"))
-        return header
+        return [*(column.label for column in columns), _("Page")]
 
     def rows(self, queryset, columns):
         request = self.request
         for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-            row = [column.show(obj) for column in columns]
-            if self.with_page_link:
-                row.append(page_link(request, obj))
-            yield row
+            yield [*(column.show(obj) for column in columns), page_link(request, obj)]
 
     def filename(self) -> str:
         language = translation.get_language()

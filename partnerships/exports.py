@@ -17,7 +17,7 @@ from core.exports import (
 )
 from offices.exports import countries_column, countries_prefetch
 from offices.models import Office
-from partnerships.filters import AgreementFilter, CallFilter, InstitutionFilter, MilestoneFilter
+from partnerships.filters import AgreementFilter, CallFilter, InstitutionFilter
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 
@@ -225,14 +225,3 @@ class CallExport(ExportView):
 
     def get_queryset(self):
         return public_calls()
-
-
-class MilestoneExport(ExportView):
-    filterset_class = MilestoneFilter
-    columns = staticmethod(milestone_columns)
-    basename = "milestones"
-    title = _("Milestones")
-    with_page_link = False
-
-    def get_queryset(self):
-        return public_milestones()
