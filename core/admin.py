@@ -37,7 +37,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_field_name
 
 from core.images import SafeImageField
-from core.models import Audited, DateStatus, Institute, KeyFigure, Provenance, Publishable, Theme
+from core.models import (
+    Audited,
+    DateStatus,
+    Institute,
+    KeyFigure,
+    Provenance,
+    Publishable,
+    Theme,
+    today,
+)
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 PROVENANCE_FIELDSET = (
@@ -51,6 +60,17 @@ PROVENANCE_FIELDSET = (
         ),
     },
 )
+PUBLICATION_FIELDSET = (
+    _("Publication"),
+    {
+        "fields": ["status", "published_at"],
+        "description": _(
+            "Only a DERCI editor publishes. An office editor's save keeps the record a draft, "
+            "out of the public site, the API, exports and feeds, until it is published."
+        ),
+    },
+)
+RECORD_FIELDSET = (_("Record"), {"fields": AUDIT_FIELDS, "classes": ["collapse"]})
 
 
 def publish_permission(model) -> str:
@@ -65,10 +85,6 @@ def stamp(obj, user, *, created: bool) -> None:
     if created and obj.created_by_id is None:
         obj.created_by = user
     obj.updated_by = user
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 # --- list filters shared by the apps ---------------------------------------------------------
@@ -753,13 +769,7 @@ class KeyFigureAdmin(PublishableAdmin):
                 ),
             },
         ),
-        (
-            _("Publication"),
-            {
-                "fields": ["status", "published_at"],
-                "description": _("Only a DERCI editor publishes; other saves stay drafts."),
-            },
-        ),
+        PUBLICATION_FIELDSET,
         PROVENANCE_FIELDSET,
-        (_("Record"), {"fields": AUDIT_FIELDS, "classes": ["collapse"]}),
+        RECORD_FIELDSET,
     ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from core.dates import as_given
-from core.models import DateStatus, Institute, Theme
+from core.models import DateStatus, Institute, Theme, today
 
 BOM = "\ufeff"
 SEPARATOR = "; "
@@ -315,7 +315,7 @@ class ExportView(View):
 
     def filename(self) -> str:
         language = translation.get_language()
-        return f"{self.basename}-{language}-{timezone.localdate():%Y-%m-%d}.{self.file_format}"
+        return f"{self.basename}-{language}-{today():%Y-%m-%d}.{self.file_format}"
 
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from core.admin import (
-    AUDIT_FIELDS,
     PROVENANCE_FIELDSET,
+    PUBLICATION_FIELDSET,
+    RECORD_FIELDSET,
     AttentionFilter,
     CuratedAdmin,
     DateStatusFilter,
@@ -21,18 +22,6 @@ from core.models import DateStatus
 from instruments.models import Instrument, Kind, LegacyName, Network
 from instruments.resources import InstrumentResource
 from offices.admin import MyOfficesFilter, OfficeScopedMixin, SectorFilter
-
-PUBLICATION_FIELDSET = (
-    _("Publication"),
-    {
-        "fields": ["status", "published_at"],
-        "description": _(
-            "Only a DERCI editor publishes. An office editor's save keeps the record a draft, "
-            "out of the public site, the API, exports and feeds, until it is published."
-        ),
-    },
-)
-RECORD_FIELDSET = (_("Record"), {"fields": AUDIT_FIELDS, "classes": ["collapse"]})
 
 
 class LegacyNameInline(TranslationTabularInline):

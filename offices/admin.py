@@ -18,8 +18,9 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationTabularInline
 
 from core.admin import (
-    AUDIT_FIELDS,
     PROVENANCE_FIELDSET,
+    PUBLICATION_FIELDSET,
+    RECORD_FIELDSET,
     AttentionFilter,
     Check,
     CuratedAdmin,
@@ -27,8 +28,8 @@ from core.admin import (
     PublishableAdmin,
     ReferenceAdmin,
     SourceFilter,
-    today,
 )
+from core.models import today
 from offices.models import Country, Coverage, Office, Sector
 from offices.resources import CoverageResource
 
@@ -389,15 +390,9 @@ class OfficeAdmin(OfficeScopedMixin, PublishableAdmin):
                 ),
             },
         ),
-        (
-            _("Publication"),
-            {
-                "fields": ["status", "published_at"],
-                "description": _("Only a DERCI editor publishes; other saves stay drafts."),
-            },
-        ),
+        PUBLICATION_FIELDSET,
         PROVENANCE_FIELDSET,
-        (_("Record"), {"fields": AUDIT_FIELDS, "classes": ["collapse"]}),
+        RECORD_FIELDSET,
     ]
 
     def get_queryset(self, request):

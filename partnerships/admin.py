@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import (
-    AUDIT_FIELDS,
     PROVENANCE_FIELDSET,
+    PUBLICATION_FIELDSET,
+    RECORD_FIELDSET,
     AttentionFilter,
     Check,
     DateStatusFilter,
@@ -22,18 +23,6 @@ from core.models import DateStatus
 from offices.admin import MyOfficesFilter, OfficeScopedMixin, SectorFilter
 from partnerships.models import Agreement, Call, Institution, Milestone
 from partnerships.resources import AgreementResource, CallResource, InstitutionResource
-
-PUBLICATION_FIELDSET = (
-    _("Publication"),
-    {
-        "fields": ["status", "published_at"],
-        "description": _(
-            "Only a DERCI editor publishes. An office editor's save keeps the record a draft, "
-            "out of the public site, the API, exports and feeds, until it is published."
-        ),
-    },
-)
-RECORD_FIELDSET = (_("Record"), {"fields": AUDIT_FIELDS, "classes": ["collapse"]})
 
 
 def _same_name_same_country():
