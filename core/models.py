@@ -96,26 +96,71 @@ class CatalogQuerySet(models.QuerySet):
 
 
 class DatedQuerySet(CatalogQuerySet):
-    """Status from dates: a row is active between its start and end (either may be open)."""
+    """Status from dates: a row is active between its start and end (either may be open).
+
+    Each date is read at its precision (``<date field>_precision``): an end given as "December
+    2026" has not passed before the end of December 2026, a start given as "2027" has come on
+    1 January 2027. A row with neither date has no status the dates can tell ("status not
+    known"): it is never active, ended or upcoming.
+    """
 
     start_field = "start_on"
     end_field = "end_on"
 
+    def _has_precision(self, field_name: str) -> bool:
+        return any(f.name == f"{field_name}_precision" for f in self.model._meta.concrete_fields)
+
+    def _not_before(self, field_name: str, on):
+        """The date in ``field_name`` is on or after ``on``, at the date's precision."""
+        if not self._has_precision(field_name):
+            return Q(**{f"{field_name}__gte": on})
+        precision = f"{field_name}_precision"
+        return (
+            Q(**{precision: DatePrecision.YEAR, f"{field_name}__gte": period_start(on, "year")})
+            | Q(**{precision: DatePrecision.MONTH, f"{field_name}__gte": period_start(on, "month")})
+            | (
+                ~Q(**{f"{precision}__in": [DatePrecision.YEAR, DatePrecision.MONTH]})
+                & Q(**{f"{field_name}__gte": on})
+            )
+        )
+
+    def _not_after(self, field_name: str, on):
+        """The date in ``field_name`` is on or before ``on``, at the date's precision."""
+        if not self._has_precision(field_name):
+            return Q(**{f"{field_name}__lte": on})
+        precision = f"{field_name}_precision"
+        return (
+            Q(**{precision: DatePrecision.YEAR, f"{field_name}__lte": period_end(on, "year")})
+            | Q(**{precision: DatePrecision.MONTH, f"{field_name}__lte": period_end(on, "month")})
+            | (
+                ~Q(**{f"{precision}__in": [DatePrecision.YEAR, DatePrecision.MONTH]})
+                & Q(**{f"{field_name}__lte": on})
+            )
+        )
+
+    def _dated(self):
+        """Rows with at least one date; the others' status is not known."""
+        return Q(**{f"{self.start_field}__isnull": False}) | Q(
+            **{f"{self.end_field}__isnull": False}
+        )
+
     def _started(self, on):
-        return Q(**{f"{self.start_field}__isnull": True}) | Q(**{f"{self.start_field}__lte": on})
+        return Q(**{f"{self.start_field}__isnull": True}) | self._not_after(self.start_field, on)
 
     def _not_ended(self, on):
-        return Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gte": on})
+        return Q(**{f"{self.end_field}__isnull": True}) | self._not_before(self.end_field, on)
 
     def _ended(self, on):
-        return Q(**{f"{self.end_field}__lt": on})
+        return Q(**{f"{self.end_field}__isnull": False}) & ~self._not_before(self.end_field, on)
 
     def _upcoming(self, on):
-        return Q(**{f"{self.start_field}__gt": on})
+        return Q(**{f"{self.start_field}__isnull": False}) & ~self._not_after(self.start_field, on)
+
+    def _active(self, on):
+        return self._dated() & self._started(on) & self._not_ended(on)
 
     def active(self, on=None):
-        on = on or today()
-        return self.filter(self._started(on) & self._not_ended(on))
+        return self.filter(self._active(on or today()))
 
     def ended(self, on=None):
         return self.filter(self._ended(on or today()))
@@ -123,38 +168,70 @@ class DatedQuerySet(CatalogQuerySet):
     def upcoming(self, on=None):
         return self.filter(self._upcoming(on or today()))
 
+    def status_unknown(self):
+        return self.exclude(self._dated())
+
     def with_status(self, *statuses, on=None):
-        """Rows in any of the statuses ``active``, ``ended``, ``upcoming``."""
+        """Rows in any of the statuses ``active``, ``ended``, ``upcoming``, ``unknown``."""
         on = on or today()
         condition = Q(pk__in=[])
         if "active" in statuses:
-            condition |= self._started(on) & self._not_ended(on)
+            condition |= self._active(on)
         if "ended" in statuses:
             condition |= self._ended(on)
         if "upcoming" in statuses:
             condition |= self._upcoming(on)
+        if "unknown" in statuses:
+            condition |= ~self._dated()
         return self.filter(condition)
 
     def during_year(self, *years):
-        """Rows active at some point of any of the years."""
+        """Rows active at some point of any of the years (never one whose dates are unknown)."""
         condition = Q(pk__in=[])
         for year in years:
             first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
             condition |= self._started(last) & self._not_ended(first)
-        return self.filter(condition)
+        return self.filter(condition & self._dated())
 
 
 class DateStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("date status", "Active")
     ENDED = "ended", pgettext_lazy("date status", "Ended")
     UPCOMING = "upcoming", pgettext_lazy("date status", "Upcoming")
+    UNKNOWN = "unknown", pgettext_lazy("date status", "Status not known")
 
 
-def date_status(start, end, on=None) -> str:
+def period_start(value: datetime.date, precision) -> datetime.date:
+    """The first day of the month or year ``value`` falls in (``value`` itself for a day)."""
+    if precision == "year":
+        return datetime.date(value.year, 1, 1)
+    if precision == "month":
+        return value.replace(day=1)
+    return value
+
+
+def period_end(value: datetime.date, precision) -> datetime.date:
+    """The last day of the month or year ``value`` falls in (``value`` itself for a day)."""
+    if precision == "year":
+        return datetime.date(value.year, 12, 31)
+    if precision == "month":
+        following = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+    return value
+
+
+def date_status(start, end, on=None, start_precision="day", end_precision="day") -> str:
+    """Active, ended or upcoming from the dates at their precision; unknown without any date.
+
+    A start known only to the month has come once that month has begun; an end known only to
+    the month has passed once that month is over ("December 2026" is not over on 4 December).
+    """
+    if start is None and end is None:
+        return DateStatus.UNKNOWN
     on = on or today()
-    if start and start > on:
+    if start and period_start(start, start_precision) > on:
         return DateStatus.UPCOMING
-    if end and end < on:
+    if end and period_end(end, end_precision) < on:
         return DateStatus.ENDED
     return DateStatus.ACTIVE
 

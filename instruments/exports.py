@@ -16,7 +16,7 @@ from core.exports import (
     status_label,
     themes_prefetch,
 )
-from core.models import Institute, date_status
+from core.models import Institute
 from instruments.filters import InstrumentFilter, NetworkFilter
 from instruments.models import Instrument, Kind, LegacyName, Network
 from offices.exports import countries_column, countries_prefetch
@@ -82,7 +82,7 @@ def kind_columns() -> list[Column]:
 
 
 def network_status(network) -> str:
-    return date_status(network.launched_on, network.ended_on)
+    return network.date_status
 
 
 def network_columns() -> list[Column]:

@@ -174,6 +174,15 @@ class Network(Publishable, Provenance, Audited):
     def get_absolute_url(self):
         return reverse("instruments:network", kwargs={"slug": self.slug})
 
+    @property
+    def date_status(self) -> str:
+        return date_status(
+            self.launched_on,
+            self.ended_on,
+            start_precision=self.launched_on_precision,
+            end_precision=self.ended_on_precision,
+        )
+
 
 # Paths under /instruments/ that are pages of their own, so no instrument may take them.
 RESERVED_SLUGS = ["networks", "export", "feeds"]
@@ -314,4 +323,9 @@ class Instrument(Publishable, Provenance, Audited):
 
     @property
     def date_status(self) -> str:
-        return date_status(self.start_on, self.end_on)
+        return date_status(
+            self.start_on,
+            self.end_on,
+            start_precision=self.start_on_precision,
+            end_precision=self.end_on_precision,
+        )

@@ -220,7 +220,12 @@ class Agreement(Publishable, Provenance, Audited):
 
     @property
     def date_status(self) -> str:
-        return date_status(self.signed_on, self.expires_on)
+        return date_status(
+            self.signed_on,
+            self.expires_on,
+            start_precision=self.signed_on_precision,
+            end_precision=self.expires_on_precision,
+        )
 
 
 class CallQuerySet(DatedQuerySet):
@@ -230,18 +235,23 @@ class CallQuerySet(DatedQuerySet):
     start_field = "opens_on"
     end_field = "closes_on"
 
+    def _dated(self):
+        return super()._dated() | Q(projects_start__isnull=False)
+
     def _not_ended(self, on):
-        return Q(closes_on__gte=on) | Q(
+        return (Q(closes_on__isnull=False) & self._not_before("closes_on", on)) | Q(
             Q(projects_start__isnull=True) | Q(projects_start__gt=on), closes_on__isnull=True
         )
 
     def _ended(self, on):
-        return Q(closes_on__lt=on) | Q(closes_on__isnull=True, projects_start__lte=on)
+        return (Q(closes_on__isnull=False) & ~self._not_before("closes_on", on)) | Q(
+            closes_on__isnull=True, projects_start__lte=on
+        )
 
     def open_first(self, on=None):
         """Open calls first (soonest deadline first), then upcoming ones, then past ones."""
         on = on or today()
-        is_open = self._started(on) & self._not_ended(on)
+        is_open = self._active(on)
         rank = Case(
             When(is_open, then=Value(0)),
             When(~self._started(on), then=Value(1)),
@@ -349,10 +359,13 @@ class Call(Publishable, Provenance, Audited):
 
     @property
     def date_status(self) -> str:
-        end = self.closes_on
+        end, end_precision = self.closes_on, self.closes_on_precision
         if end is None and self.projects_start is not None:
             end = self.projects_start - datetime.timedelta(days=1)
-        return date_status(self.opens_on, end)
+            end_precision = DatePrecision.DAY
+        return date_status(
+            self.opens_on, end, start_precision=self.opens_on_precision, end_precision=end_precision
+        )
 
     @property
     def is_open(self) -> bool:

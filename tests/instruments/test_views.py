@@ -262,6 +262,7 @@ def test_instrument_list_filter_form_labels_every_control(client):
         "id_status_0",
         "id_status_1",
         "id_status_2",
+        "id_status_3",
         "id_year",
         "id_sort",
     ]
