@@ -1,8 +1,10 @@
 """Public URLs of agreements, institutions and calls: three lists, each with its own namespace
-(``partnerships:``, ``institutions:``, ``calls:``), included by the root URLconf."""
+(``partnerships:``, ``institutions:``, ``calls:``), included by the root URLconf. Agreement and
+institution pages are the site layer's (they list instruments and networks)."""
 
 from django.urls import path
 
+from cnrs_intl import pages
 from partnerships import exports, views
 
 app_name = "partnerships"
@@ -15,7 +17,7 @@ agreement_patterns = [
         exports.AgreementExport.as_view(file_format="xlsx"),
         name="export-xlsx",
     ),
-    path("partnerships/<slug:slug>/", views.AgreementDetailView.as_view(), name="detail"),
+    path("partnerships/<slug:slug>/", pages.AgreementDetailView.as_view(), name="detail"),
 ]
 
 institution_patterns = [
@@ -26,7 +28,7 @@ institution_patterns = [
         exports.InstitutionExport.as_view(file_format="xlsx"),
         name="export-xlsx",
     ),
-    path("institutions/<slug:slug>/", views.InstitutionDetailView.as_view(), name="detail"),
+    path("institutions/<slug:slug>/", pages.InstitutionDetailView.as_view(), name="detail"),
 ]
 
 call_patterns = [

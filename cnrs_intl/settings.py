@@ -5,12 +5,13 @@ DJANGO_DEBUG=0, which then requires DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from cnrs_intl import links
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-TESTING = "pytest" in sys.modules or os.environ.get("DJANGO_TESTING") == "1"
+# Set by the test runner (tests/testing_env.py, loaded by pytest's own options): fast hashers,
+# local e-mail, static files from the finders. The cache stays whatever REDIS_URL says.
+TESTING = env_bool("DJANGO_TESTING", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -71,6 +74,8 @@ INSTALLED_APPS = [
     "offices",
     "partnerships",
     "instruments",
+    # The site layer: combines the domain apps above (home, search, dossiers, open data, loaders)
+    "cnrs_intl",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +97,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cnrs_intl.urls"
+# Themes and institutes are shown through the instruments list, which only the site layer knows.
+ABSOLUTE_URL_OVERRIDES = {"core.theme": links.theme_url, "core.institute": links.institute_url}
 WSGI_APPLICATION = "cnrs_intl.wsgi.application"
 
 TEMPLATES = [
@@ -121,12 +128,13 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL and not TESTING:
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cnrs_intl",
+            # Tests clear the cache: their own prefix keeps a served site's keys out of reach.
+            "KEY_PREFIX": "cnrs_intl_test" if TESTING else "cnrs_intl",
         }
     }
 else:

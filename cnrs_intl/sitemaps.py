@@ -3,9 +3,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import NoReverseMatch, reverse
 
+from cnrs_intl.activity import with_activity_filter
 from instruments.models import Instrument, Network
 from offices.models import Country, Office, Sector
-from offices.views import with_activity_filter
 from partnerships.models import Agreement, Call, Institution
 
 

@@ -7,10 +7,8 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from cnrs_intl import views
+from cnrs_intl import open_data, partnership_urls, views
 from cnrs_intl.sitemaps import SITEMAPS
-from instruments import open_data
-from partnerships import urls as partnership_urls
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -40,7 +38,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
-    path("", include("offices.urls")),
+    path("", include("cnrs_intl.office_urls")),
     # -- public lists and records --
     path("", include("instruments.urls")),
     path("", include((partnership_urls.agreement_patterns, "partnerships"))),

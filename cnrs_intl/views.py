@@ -14,20 +14,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from cnrs_intl.activity import list_url, with_activity_counts, with_activity_filter
 from core.filters import sort_key
 from core.map import office_map
 from core.models import KeyFigure, Publishable, Theme, today
 from core.search import MAX_QUERY_LENGTH, clean_query, is_postgresql, ranked_search
 from instruments.models import Instrument, Kind, Network
 from offices.models import Country, Coverage, Office, Sector
-from offices.views import (
-    coverage_years,
-    current_coverage_prefetch,
-    is_past,
-    list_url,
-    with_activity_counts,
-    with_activity_filter,
-)
+from offices.views import coverage_years, current_coverage_prefetch, is_past
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 PUBLISHED = Publishable.Status.PUBLISHED

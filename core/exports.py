@@ -63,14 +63,6 @@ class Column:
         return [self.get(obj)]
 
 
-def published_prefetch(lookup: str, model, to_attr: str, *related):
-    """Prefetch only the published rows of a to-many relation, into ``to_attr``."""
-    queryset = model._default_manager.published()
-    if related:
-        queryset = queryset.select_related(*related)
-    return Prefetch(lookup, queryset=queryset, to_attr=to_attr)
-
-
 def themes_prefetch(lookup: str = "themes"):
     return Prefetch(lookup, queryset=Theme.objects.order_by("order", "slug"), to_attr="theme_list")
 

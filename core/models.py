@@ -4,8 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.urls import reverse
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -352,9 +351,6 @@ class Theme(Provenance):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("instruments:list") + f"?theme={self.slug}"
-
 
 class Institute(Provenance):
     """One of the ten CNRS institutes (INEE, INSB, INC…)."""
@@ -379,9 +375,6 @@ class Institute(Provenance):
 
     def __str__(self):
         return self.code
-
-    def get_absolute_url(self):
-        return reverse("instruments:list") + f"?institute={self.code}"
 
 
 class KeyFigureQuerySet(models.QuerySet):
@@ -446,3 +439,15 @@ class KeyFigure(Publishable, Provenance, Audited):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def published_prefetch(lookup: str, model, *select_related, to_attr: str | None = None):
+    """A ``Prefetch`` of only the published rows of ``model`` along ``lookup``.
+
+    Into ``published_<lookup>`` unless ``to_attr`` says otherwise. The caller names ``model``: a
+    layer lists only the records of its own layer or the ones below.
+    """
+    queryset = model._default_manager.published()
+    if select_related:
+        queryset = queryset.select_related(*select_related)
+    return Prefetch(lookup, queryset=queryset, to_attr=to_attr or f"published_{lookup}")

@@ -8,7 +8,7 @@ nothing matches, a typo-tolerant fallback uses ``pg_trgm`` word similarity on na
 
 On other databases (SQLite in development), every word must be contained in one of the fields.
 
-Models are named by label, so ``core`` imports nothing from the apps above it.
+Models are registered by label from the site layer, so ``core`` names nothing above it.
 """
 
 import unicodedata
@@ -35,44 +35,27 @@ MAX_FUZZY_LENGTH = 100
 UNACCENT_FUNCTION = "cnrs_unaccent"
 
 # What each model's document holds: weight (A ranks above B) → fields. A field ending in _fr is
-# stemmed in French, _en in English, any other one ('simple') is taken as written.
-SEARCH_DOCUMENTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "offices.office": {
-        "A": ("name_fr", "name_en", "city_fr", "city_en"),
-        "B": ("description_fr", "description_en"),
-    },
-    "instruments.instrument": {
-        "A": ("acronym", "title_fr", "title_en"),
-        "B": ("summary_fr", "summary_en", "coordinators"),
-    },
-    "instruments.network": {
-        "A": ("acronym", "name_fr", "name_en"),
-        "B": ("description_fr", "description_en"),
-    },
-    "partnerships.institution": {
-        "A": ("acronym", "name_fr", "name_en", "ror_id"),
-        "B": ("description_fr", "description_en"),
-    },
-    "partnerships.agreement": {
-        "A": ("title_fr", "title_en"),
-        "B": ("summary_fr", "summary_en"),
-    },
-    "partnerships.call": {
-        "A": ("title_fr", "title_en"),
-        "B": ("description_fr", "description_en", "funding_fr", "funding_en"),
-    },
-    "partnerships.milestone": {
-        "A": ("title_fr", "title_en"),
-        "B": ("description_fr", "description_en"),
-    },
-}
+# stemmed in French, _en in English, any other one ('simple') is taken as written. The site layer
+# fills it (``cnrs_intl.search``) so this engine names no model of the apps above.
+SEARCH_DOCUMENTS: dict[str, dict[str, tuple[str, ...]]] = {}
 
 # Names and titles compared by trigram word similarity when full-text search finds nothing
 # (a gin_trgm_ops index each).
-TRIGRAM_FIELDS: dict[str, tuple[str, ...]] = {
-    label: tuple(f for f in weights["A"] if f.endswith(("_fr", "_en")))
-    for label, weights in SEARCH_DOCUMENTS.items()
-}
+TRIGRAM_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+def register_documents(documents: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """Make ``documents`` (model label → weight → fields) the searchable models."""
+    SEARCH_DOCUMENTS.clear()
+    SEARCH_DOCUMENTS.update(documents)
+    TRIGRAM_FIELDS.clear()
+    TRIGRAM_FIELDS.update(
+        {
+            label: tuple(f for f in weights["A"] if f.endswith(("_fr", "_en")))
+            for label, weights in documents.items()
+        }
+    )
+
 
 FUZZY_THRESHOLD = 0.5
 
@@ -253,9 +236,9 @@ def _fuzzy(queryset, text, label):
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     condition = reduce(or_, (Q(**{f"{field}__trigram_word_similar": text}) for field in fields))
-    similarity = Greatest(*(TrigramWordSimilarity(text, field) for field in fields))
-    if len(fields) == 1:
-        similarity = TrigramWordSimilarity(text, fields[0])
+    similarities = [TrigramWordSimilarity(text, field) for field in fields]
+    # Greatest() needs two expressions: a model with one name field compares that one.
+    similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
     return (
         queryset.filter(condition)
         .annotate(search_rank=similarity)

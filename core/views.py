@@ -1,6 +1,5 @@
 """Base views every public page builds on: a filtered list and a published record."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -48,25 +47,10 @@ class FilteredListView(FilterView):
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
-    def filter_notices(self):
-        filterset = self.filterset
-        if not filterset.is_bound:
-            return []
-        notices = []
-        for name, errors in filterset.form.errors.items():
-            field = filterset.form.fields.get(name)
-            label = field.label if field is not None else name
-            for error in errors:
-                notices.append(
-                    _("The filter “%(label)s” (%(param)s) was ignored: %(error)s")
-                    % {"label": label, "param": name, "error": error}
-                )
-        return notices
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["nav"] = self.nav
-        context["notices"] = self.filter_notices() + self.notices
+        context["notices"] = filter_notices(self.filterset) + self.notices
         return context
 
 
@@ -111,13 +95,17 @@ class PublishedDetailView(DetailView):
         return response
 
 
-def published_prefetch(model, lookup, *select_related):
-    """A ``Prefetch`` of only the published rows of ``model.<lookup>``, into ``published_<lookup>``.
-
-    The related model is read from the relation, so a page of this layer can list the
-    instruments and networks of the layer above without importing them.
-    """
-    queryset = model._meta.get_field(lookup).related_model._default_manager.published()
-    if select_related:
-        queryset = queryset.select_related(*select_related)
-    return Prefetch(lookup, queryset=queryset, to_attr=f"published_{lookup}")
+def filter_notices(filterset) -> list[str]:
+    """A sentence per filter value the form rejected (``country=ZZ``): it was ignored."""
+    if not filterset.is_bound:
+        return []
+    notices = []
+    for name, errors in filterset.form.errors.items():
+        field = filterset.form.fields.get(name)
+        label = field.label if field is not None else name
+        for error in errors:
+            notices.append(
+                _("The filter “%(label)s” (%(param)s) was ignored: %(error)s")
+                % {"label": label, "param": name, "error": error}
+            )
+    return notices

@@ -11,12 +11,11 @@ from core.exports import (
     date_columns,
     name_of,
     names,
-    published_prefetch,
     slug_of,
     status_label,
     themes_prefetch,
 )
-from core.models import Institute
+from core.models import Institute, published_prefetch
 from instruments.filters import InstrumentFilter, NetworkFilter
 from instruments.models import Instrument, Kind, LegacyName, Network
 from offices.exports import countries_column, countries_prefetch
@@ -39,9 +38,11 @@ def public_networks():
         .prefetch_related(
             themes_prefetch(),
             countries_prefetch(),
-            published_prefetch("institutions", Institution, "public_institutions", "country"),
-            published_prefetch("nodes", Instrument, "public_nodes", "kind"),
-            published_prefetch("milestones", Milestone, "public_milestones"),
+            published_prefetch(
+                "institutions", Institution, "country", to_attr="public_institutions"
+            ),
+            published_prefetch("nodes", Instrument, "kind", to_attr="public_nodes"),
+            published_prefetch("milestones", Milestone, to_attr="public_milestones"),
         )
     )
 
@@ -56,10 +57,10 @@ def public_instruments():
             Prefetch(
                 "institutes", queryset=Institute.objects.order_by("code"), to_attr="institute_list"
             ),
-            published_prefetch("partners", Institution, "public_partners", "country"),
-            published_prefetch("networks", Network, "public_networks"),
-            published_prefetch("milestones", Milestone, "public_milestones"),
-            published_prefetch("successors", Instrument, "public_successors", "kind"),
+            published_prefetch("partners", Institution, "country", to_attr="public_partners"),
+            published_prefetch("networks", Network, to_attr="public_networks"),
+            published_prefetch("milestones", Milestone, to_attr="public_milestones"),
+            published_prefetch("successors", Instrument, "kind", to_attr="public_successors"),
         )
     )
 

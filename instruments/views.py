@@ -3,9 +3,11 @@
 from django.db.models import Count, Prefetch, Q
 
 from core.dates import precise_iso
-from core.views import FilteredListView, PublishedDetailView, published_prefetch
+from core.models import published_prefetch
+from core.views import FilteredListView, PublishedDetailView
 from instruments.filters import InstrumentFilter, NetworkFilter
 from instruments.models import Instrument, Network
+from partnerships.models import Institution, Milestone
 
 # The organisation every instrument is a cooperation of, for schema.org.
 CNRS = {"@type": "ResearchOrganization", "name": "CNRS", "url": "https://www.cnrs.fr/"}
@@ -36,10 +38,10 @@ class InstrumentDetailView(PublishedDetailView):
             "countries",
             "themes",
             "institutes",
-            published_prefetch(Instrument, "partners", "country"),
-            published_prefetch(Instrument, "networks"),
-            published_prefetch(Instrument, "successors", "kind"),
-            published_prefetch(Instrument, "milestones"),
+            published_prefetch("partners", Institution, "country"),
+            published_prefetch("networks", Network),
+            published_prefetch("successors", Instrument, "kind"),
+            published_prefetch("milestones", Milestone),
         )
 
     def json_ld(self):
@@ -120,6 +122,6 @@ class NetworkDetailView(PublishedDetailView):
                 .order_by("kind__order", "kind__code", "title", "slug"),
                 to_attr="published_nodes",
             ),
-            published_prefetch(Network, "institutions", "country"),
-            published_prefetch(Network, "milestones"),
+            published_prefetch("institutions", Institution, "country"),
+            published_prefetch("milestones", Milestone),
         )

@@ -1,63 +1,20 @@
-"""Public pages for offices and sectors.
+"""Office and sector pages: the part made of offices' own records.
 
-An office page shows what is active in the countries the office covers: instruments, agreements
-and calls live in the layers above, so their models are read from the relations that point here
-(``Country.instruments``…), never imported.
+What the pages show from the layers above (joint operators, what is active in each country) is
+added by the site layer's subclasses (``cnrs_intl/offices.py``), which also wire the URLs.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.filters import sort_key
 from core.models import Publishable, today
-from core.views import PublishedDetailView
+from core.views import PublishedDetailView, filter_notices
 from offices.filters import OfficeFilter
 from offices.models import Country, Coverage, Office, Sector
 
 PUBLISHED = Publishable.Status.PUBLISHED
-# How many records of each kind a page lists before linking to the full, filtered list.
-LIST_LIMIT = 12
-
-
-def related_model(model, relation: str):
-    """The model at the other end of ``model.<relation>`` (a layer above may own it)."""
-    return model._meta.get_field(relation).related_model
-
-
-def activity_querysets(on=None):
-    """Published instruments, agreements in force and open calls, as of ``on`` (today)."""
-    on = on or today()
-    instruments = related_model(Country, "instruments")._default_manager.published().active(on)
-    agreements = related_model(Country, "agreements")._default_manager.published().active(on)
-    calls = related_model(Country, "calls")._default_manager.published().active(on)
-    return instruments, agreements, calls
-
-
-def _count_for_country(queryset):
-    """A subquery counting ``queryset``'s rows linked to the outer country (``countries`` M2M)."""
-    counted = (
-        queryset.filter(countries=OuterRef("pk"))
-        .order_by()
-        .values("countries")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def with_activity_counts(countries, on=None):
-    """Countries annotated with ``instrument_count``, ``agreement_count`` and ``call_count``."""
-    instruments, agreements, calls = activity_querysets(on)
-    return countries.annotate(
-        instrument_count=_count_for_country(instruments),
-        agreement_count=_count_for_country(agreements),
-        call_count=_count_for_country(calls),
-    )
 
 
 def current_coverage_prefetch(to_attr="current_coverages", lookup="coverages"):
@@ -93,16 +50,6 @@ def coverage_years(coverage) -> str:
     return f"{start}–{end}" if start or end not in ("", "?") else ""
 
 
-def list_url(name: str, **params) -> str:
-    """A public list's address with filters, or ``""`` if that list is not wired in."""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return ""
-    query = urlencode([(key, v) for key, values in params.items() for v in values], doseq=True)
-    return f"{url}?{query}" if query else url
-
-
 class OfficeListView(TemplateView):
     """Offices grouped by sector, the countries each covers today; former offices apart.
 
@@ -112,11 +59,9 @@ class OfficeListView(TemplateView):
 
     template_name = "offices/office_list.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filterset = OfficeFilter(
-            self.request.GET or None,
-            queryset=Office.objects.published()
+    def get_queryset(self):
+        return (
+            Office.objects.published()
             .select_related("country", "sector", "predecessor")
             .prefetch_related(
                 Prefetch(
@@ -131,15 +76,12 @@ class OfficeListView(TemplateView):
                     queryset=Office.objects.published().order_by("name"),
                     to_attr="published_successors",
                 ),
-                Prefetch(
-                    "joint_operators",
-                    queryset=related_model(Office, "joint_operators")
-                    ._default_manager.published()
-                    .order_by("name"),
-                    to_attr="published_joint_operators",
-                ),
-            ),
+            )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = OfficeFilter(self.request.GET or None, queryset=self.get_queryset())
         offices = list(filterset.qs)
         for office in offices:
             office.current_coverages.sort(key=lambda c: sort_key(str(c.country)))
@@ -161,26 +103,9 @@ class OfficeListView(TemplateView):
         return context
 
 
-def filter_notices(filterset) -> list[str]:
-    """A sentence per filter value the form rejected (``country=ZZ``): it was ignored."""
-    if not filterset.is_bound:
-        return []
-    notices = []
-    for name, errors in filterset.form.errors.items():
-        field = filterset.form.fields.get(name)
-        label = field.label if field is not None else name
-        for error in errors:
-            notices.append(
-                _("The filter “%(label)s” (%(param)s) was ignored: %(error)s")
-                % {"label": label, "param": name, "error": error}
-            )
-    return notices
-
-
 class OfficeDetailView(PublishedDetailView):
-    """One office: the countries it covers and covered (with the years), its contact, photo,
-    joint operators, the office it replaced or that replaced it, and what is active in its
-    countries today."""
+    """One office: the countries it covers and covered (with the years), its contact, photo and
+    the office it replaced or that replaced it."""
 
     model = Office
     template_name = "offices/office_detail.html"
@@ -188,7 +113,6 @@ class OfficeDetailView(PublishedDetailView):
     nav = "offices"
 
     def optimize(self, queryset):
-        Institution = related_model(Office, "joint_operators")
         return queryset.select_related("country", "sector", "predecessor").prefetch_related(
             Prefetch(
                 "coverages",
@@ -199,11 +123,6 @@ class OfficeDetailView(PublishedDetailView):
                 "successors",
                 queryset=Office.objects.published().order_by("opened", "name"),
                 to_attr="published_successors",
-            ),
-            Prefetch(
-                "joint_operators",
-                queryset=Institution._default_manager.published().order_by("name"),
-                to_attr="published_joint_operators",
             ),
         )
 
@@ -218,39 +137,10 @@ class OfficeDetailView(PublishedDetailView):
         past = [c for c in coverages if not c.is_current and is_past(c)]
         for coverage in past:
             coverage.years = coverage_years(coverage)
-        codes = [str(c.country.code) for c in current]
-        country_ids = [c.country_id for c in current]
-
-        instruments, agreements, calls = activity_querysets()
-        active = {}
-        for key, queryset, url_name, extra in (
-            ("instruments", instruments.select_related("kind"), "instruments:list", {}),
-            ("agreements", agreements, "partnerships:list", {}),
-            ("calls", calls.order_by("closes_on", "slug"), "calls:list", {}),
-        ):
-            rows = queryset.for_country(*codes) if codes else queryset.none()
-            items = list(rows[: LIST_LIMIT + 1])
-            count = len(items) if len(items) <= LIST_LIMIT else rows.count()
-            active[key] = {
-                "items": items[:LIST_LIMIT],
-                "count": count,
-                "url": list_url(
-                    url_name, country=[c.lower() for c in codes], status=["active"], **extra
-                ),
-            }
-        counted = {
-            c.pk: c for c in with_activity_counts(Country.objects.filter(pk__in=country_ids))
-        }
-        coverage_rows = sorted(
-            ((coverage, counted[coverage.country_id]) for coverage in current),
-            key=lambda row: sort_key(str(row[1])),
-        )
         context.update(
             nav="offices",
             current_coverages=current,
             past_coverages=past,
-            coverage_rows=coverage_rows,
-            active=active,
             json_ld=office_json_ld(self.request, office, current),
         )
         return context
@@ -319,9 +209,16 @@ class SectorListView(TemplateView):
 
 class SectorDetailView(TemplateView):
     """A sector: its offices (open and former) and every country in it, with the office that
-    covers each today and what is active there."""
+    covers each today."""
 
     template_name = "offices/sector_detail.html"
+
+    def countries(self, sector):
+        return Country.objects.filter(sector=sector).prefetch_related(current_coverage_prefetch())
+
+    def is_active(self, country) -> bool:
+        """Whether the country is listed among the sector's active ones (covered today)."""
+        return bool(country.current_coverages)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -338,17 +235,8 @@ class SectorDetailView(TemplateView):
                 )
             )
         )
-        countries = sorted(
-            with_activity_counts(Country.objects.filter(sector=sector)).prefetch_related(
-                current_coverage_prefetch()
-            ),
-            key=lambda c: sort_key(str(c)),
-        )
-        active_countries = [
-            c
-            for c in countries
-            if c.current_coverages or c.instrument_count or c.agreement_count or c.call_count
-        ]
+        countries = sorted(self.countries(sector), key=lambda c: sort_key(str(c)))
+        active_countries = [c for c in countries if self.is_active(c)]
         context.update(
             nav="offices",
             sector=sector,
@@ -359,17 +247,3 @@ class SectorDetailView(TemplateView):
             other_countries=[c for c in countries if c not in active_countries],
         )
         return context
-
-
-def with_activity_filter(countries):
-    """Countries something public happens in: covered today by a published office, or named by
-    a published instrument, agreement, call, milestone, network or institution."""
-    condition = Q(
-        pk__in=Coverage.objects.current().filter(office__status=PUBLISHED).values("country")
-    )
-    for relation in ("instruments", "agreements", "calls", "milestones", "networks"):
-        model = related_model(Country, relation)
-        condition |= Q(pk__in=model._default_manager.published().values("countries"))
-    Institution = related_model(Country, "institutions")
-    condition |= Q(pk__in=Institution._default_manager.published().values("country"))
-    return countries.filter(condition)

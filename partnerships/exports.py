@@ -10,11 +10,11 @@ from core.exports import (
     date_columns,
     name_of,
     names,
-    published_prefetch,
     slug_of,
     status_label,
     themes_prefetch,
 )
+from core.models import published_prefetch
 from offices.exports import countries_column, countries_prefetch
 from offices.models import Office
 from partnerships.filters import AgreementFilter, CallFilter, InstitutionFilter
@@ -25,7 +25,7 @@ def public_institutions():
     return (
         Institution.objects.published()
         .select_related("country__sector", "parent__country")
-        .prefetch_related(published_prefetch("offices_operated", Office, "public_offices"))
+        .prefetch_related(published_prefetch("offices_operated", Office, to_attr="public_offices"))
     )
 
 
@@ -34,7 +34,7 @@ def public_agreements():
         Agreement.objects.published()
         .select_related("office")
         .prefetch_related(
-            published_prefetch("parties", Institution, "public_parties", "country"),
+            published_prefetch("parties", Institution, "country", to_attr="public_parties"),
             countries_prefetch(),
             themes_prefetch(),
         )
@@ -46,7 +46,7 @@ def public_calls():
         Call.objects.published()
         .select_related("agreement", "office")
         .prefetch_related(
-            published_prefetch("funders", Institution, "public_funders", "country"),
+            published_prefetch("funders", Institution, "country", to_attr="public_funders"),
             countries_prefetch(),
             themes_prefetch(),
         )
@@ -57,8 +57,8 @@ def public_milestones():
     return Milestone.objects.published().prefetch_related(
         countries_prefetch(),
         themes_prefetch(),
-        published_prefetch("agreements", Agreement, "public_agreements"),
-        published_prefetch("institutions", Institution, "public_institutions", "country"),
+        published_prefetch("agreements", Agreement, to_attr="public_agreements"),
+        published_prefetch("institutions", Institution, "country", to_attr="public_institutions"),
     )
 
 

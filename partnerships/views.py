@@ -1,8 +1,10 @@
 """Public pages for agreements, partner institutions and calls for proposals."""
 
-from core.views import FilteredListView, PublishedDetailView, published_prefetch
+from core.models import published_prefetch
+from core.views import FilteredListView, PublishedDetailView
+from offices.models import Office
 from partnerships.filters import AgreementFilter, CallFilter, InstitutionFilter
-from partnerships.models import Agreement, Call, Institution
+from partnerships.models import Agreement, Call, Institution, Milestone
 
 # -- agreements --
 
@@ -16,12 +18,13 @@ class AgreementListView(FilteredListView):
 
     def get_queryset(self):
         return Agreement.objects.published().prefetch_related(
-            "countries", published_prefetch(Agreement, "parties")
+            "countries", published_prefetch("parties", Institution)
         )
 
 
 class AgreementDetailView(PublishedDetailView):
-    """One agreement: its parties, countries, themes, calls, instruments and story."""
+    """One agreement: its parties, countries, themes, calls and story (the site layer adds the
+    instruments and networks launched under it)."""
 
     model = Agreement
     template_name = "partnerships/agreement_detail.html"
@@ -30,11 +33,9 @@ class AgreementDetailView(PublishedDetailView):
         return queryset.select_related("office").prefetch_related(
             "countries",
             "themes",
-            published_prefetch(Agreement, "parties", "country"),
-            published_prefetch(Agreement, "calls"),
-            published_prefetch(Agreement, "instruments", "kind"),
-            published_prefetch(Agreement, "networks"),
-            published_prefetch(Agreement, "milestones"),
+            published_prefetch("parties", Institution, "country"),
+            published_prefetch("calls", Call),
+            published_prefetch("milestones", Milestone),
         )
 
 
@@ -53,20 +54,19 @@ class InstitutionListView(FilteredListView):
 
 
 class InstitutionDetailView(PublishedDetailView):
-    """One institution: where it is, what it belongs to, and every cooperation it takes part in."""
+    """One institution: where it is, what it belongs to, its agreements, calls and story (the
+    site layer adds the instruments and networks it takes part in)."""
 
     model = Institution
     template_name = "partnerships/institution_detail.html"
 
     def optimize(self, queryset):
         return queryset.select_related("country", "parent").prefetch_related(
-            published_prefetch(Institution, "children"),
-            published_prefetch(Institution, "agreements"),
-            published_prefetch(Institution, "calls"),
-            published_prefetch(Institution, "offices_operated"),
-            published_prefetch(Institution, "instruments", "kind"),
-            published_prefetch(Institution, "networks"),
-            published_prefetch(Institution, "milestones"),
+            published_prefetch("children", Institution),
+            published_prefetch("agreements", Agreement),
+            published_prefetch("calls", Call),
+            published_prefetch("offices_operated", Office),
+            published_prefetch("milestones", Milestone),
         )
 
     def json_ld(self):
@@ -153,5 +153,5 @@ class CallDetailView(PublishedDetailView):
         return queryset.select_related("agreement", "office").prefetch_related(
             "countries",
             "themes",
-            published_prefetch(Call, "funders"),
+            published_prefetch("funders", Institution),
         )

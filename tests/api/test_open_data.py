@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from cnrs_intl.open_data import RESOURCES
 from instruments.models import Instrument
-from instruments.open_data import RESOURCES
 from tests.factories import InstrumentFactory, KindFactory
 
 LONG_AGO = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)

@@ -11,7 +11,8 @@ from django.utils import translation
 from django_countries import countries as iso_countries
 from pytest_django.asserts import assertContains, assertNotContains
 
-from core.search import SEARCH_DOCUMENTS, ranked_search, search_queryset
+from cnrs_intl.search import SEARCH_DOCUMENTS
+from core.search import ranked_search, search_queryset
 from instruments.models import Instrument
 from tests.factories import (
     AgreementFactory,

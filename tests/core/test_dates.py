@@ -26,9 +26,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
+from cnrs_intl.open_data import write_open_data
 from core.dates import as_given, format_precise_date, format_precise_span, precise_iso
 from instruments.models import Instrument, Network
-from instruments.open_data import write_open_data
 from partnerships.models import Agreement, Call
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

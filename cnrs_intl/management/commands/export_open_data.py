@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from instruments.open_data import delta_folder, write_open_data
+from cnrs_intl.open_data import delta_folder, write_open_data
 
 
 class Command(BaseCommand):
