@@ -3,8 +3,9 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -257,6 +258,32 @@ def date_precision_field(verbose_name):
             "the API and the downloads then show only that."
         ),
     )
+
+
+def end_after_start(start: str, end: str, name: str = "end_after_start") -> models.CheckConstraint:
+    """The database's rule that field ``end`` does not precede field ``start``; either may be
+    empty. ``check_end_after_start`` is its mirror in the model's ``clean()``."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=f"%(app_label)s_%(class)s_{name}",
+    )
+
+
+def check_end_after_start(instance: models.Model, *pairs: tuple[str, str]) -> None:
+    """``end_after_start`` for forms: each ``(start, end)`` pair whose end precedes its start
+    is an error on the end field, naming the start field."""
+    errors = {}
+    for start, end in pairs:
+        start_value, end_value = getattr(instance, start), getattr(instance, end)
+        if start_value is not None and end_value is not None and end_value < start_value:
+            label = instance._meta.get_field(start).verbose_name
+            errors[end] = ValidationError(
+                _("Cannot precede “%(start)s”."), code="end_before_start", params={"start": label}
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class Publishable(models.Model):

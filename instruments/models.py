@@ -13,8 +13,10 @@ from core.models import (
     Provenance,
     Publishable,
     Theme,
+    check_end_after_start,
     date_precision_field,
     date_status,
+    end_after_start,
 )
 from offices.models import Country, Office
 from partnerships.models import Agreement, Institution, Milestone
@@ -159,20 +161,17 @@ class Network(Publishable, Provenance, Audited):
         ordering = ["name"]
         verbose_name = _("network")
         verbose_name_plural = _("networks")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True)
-                | Q(launched_on__isnull=True)
-                | Q(ended_on__gte=F("launched_on")),
-                name="%(app_label)s_%(class)s_end_after_start",
-            )
-        ]
+        constraints = [end_after_start("launched_on", "ended_on")]
 
     def __str__(self):
         return f"{self.acronym} – {self.name}" if self.acronym else self.name
 
     def get_absolute_url(self):
         return reverse("instruments:network", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        check_end_after_start(self, ("launched_on", "ended_on"))
 
     @property
     def date_status(self) -> str:
@@ -284,12 +283,7 @@ class Instrument(Publishable, Provenance, Audited):
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_on__isnull=True)
-                | Q(start_on__isnull=True)
-                | Q(end_on__gte=F("start_on")),
-                name="%(app_label)s_%(class)s_end_after_start",
-            ),
+            end_after_start("start_on", "end_on"),
             models.CheckConstraint(
                 condition=Q(image="") | ~Q(image_credit=""),
                 name="%(app_label)s_%(class)s_image_has_credit",
@@ -312,8 +306,7 @@ class Instrument(Publishable, Provenance, Audited):
 
     def clean(self):
         super().clean()
-        if self.start_on and self.end_on and self.end_on < self.start_on:
-            raise ValidationError({"end_on": _("An instrument cannot end before it starts.")})
+        check_end_after_start(self, ("start_on", "end_on"))
         if self.image and not self.image_credit:
             raise ValidationError({"image_credit": _("An image needs a credit line.")})
         if self.slug in RESERVED_SLUGS:

@@ -4,12 +4,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from core.models import Audited, CatalogQuerySet, Provenance, Publishable, today
+from core.models import (
+    Audited,
+    CatalogQuerySet,
+    Provenance,
+    Publishable,
+    check_end_after_start,
+    end_after_start,
+    today,
+)
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
 
@@ -176,12 +184,7 @@ class Office(Publishable, Provenance, Audited):
         verbose_name = _("office")
         verbose_name_plural = _("offices")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closed__isnull=True)
-                | Q(opened__isnull=True)
-                | Q(closed__gte=F("opened")),
-                name="%(app_label)s_%(class)s_closed_after_opened",
-            ),
+            end_after_start("opened", "closed", "closed_after_opened"),
             models.CheckConstraint(
                 condition=Q(photo="") | ~Q(photo_credit=""),
                 name="%(app_label)s_%(class)s_photo_has_credit",
@@ -206,8 +209,7 @@ class Office(Publishable, Provenance, Audited):
 
     def clean(self):
         super().clean()
-        if self.opened and self.closed and self.closed < self.opened:
-            raise ValidationError({"closed": _("An office cannot close before it opened.")})
+        check_end_after_start(self, ("opened", "closed"))
         if self.photo and not self.photo_credit:
             raise ValidationError({"photo_credit": _("A photo needs a credit line.")})
         if self.closed:
@@ -271,12 +273,7 @@ class Coverage(Provenance):
         verbose_name = _("coverage")
         verbose_name_plural = _("coverages")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_year__isnull=True)
-                | Q(start_year__isnull=True)
-                | Q(end_year__gte=F("start_year")),
-                name="%(app_label)s_%(class)s_end_after_start",
-            ),
+            end_after_start("start_year", "end_year"),
             models.UniqueConstraint(
                 fields=["office", "country", "start_year"],
                 name="%(app_label)s_%(class)s_unique_period",
@@ -289,8 +286,7 @@ class Coverage(Provenance):
 
     def clean(self):
         super().clean()
-        if self.start_year and self.end_year and self.end_year < self.start_year:
-            raise ValidationError({"end_year": _("The end year cannot precede the start year.")})
+        check_end_after_start(self, ("start_year", "end_year"))
 
     @property
     def period(self) -> str:

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
@@ -18,8 +17,10 @@ from core.models import (
     Provenance,
     Publishable,
     Theme,
+    check_end_after_start,
     date_precision_field,
     date_status,
+    end_after_start,
     today,
 )
 from offices.models import Country, Office
@@ -191,18 +192,8 @@ class Agreement(Publishable, Provenance, Audited):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_on__isnull=True)
-                | Q(signed_on__isnull=True)
-                | Q(expires_on__gte=F("signed_on")),
-                name="%(app_label)s_%(class)s_expires_after_signed",
-            ),
-            models.CheckConstraint(
-                condition=Q(renewed_on__isnull=True)
-                | Q(signed_on__isnull=True)
-                | Q(renewed_on__gte=F("signed_on")),
-                name="%(app_label)s_%(class)s_renewed_after_signed",
-            ),
+            end_after_start("signed_on", "expires_on", "expires_after_signed"),
+            end_after_start("signed_on", "renewed_on", "renewed_after_signed"),
         ]
 
     def __str__(self):
@@ -213,10 +204,7 @@ class Agreement(Publishable, Provenance, Audited):
 
     def clean(self):
         super().clean()
-        if self.signed_on and self.expires_on and self.expires_on < self.signed_on:
-            raise ValidationError({"expires_on": _("An agreement cannot expire before signature.")})
-        if self.signed_on and self.renewed_on and self.renewed_on < self.signed_on:
-            raise ValidationError({"renewed_on": _("A renewal cannot precede the signature.")})
+        check_end_after_start(self, ("signed_on", "expires_on"), ("signed_on", "renewed_on"))
 
     @property
     def date_status(self) -> str:
@@ -330,18 +318,8 @@ class Call(Publishable, Provenance, Audited):
         verbose_name = _("call for proposals")
         verbose_name_plural = _("calls for proposals")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_on__isnull=True)
-                | Q(opens_on__isnull=True)
-                | Q(closes_on__gte=F("opens_on")),
-                name="%(app_label)s_%(class)s_closes_after_opens",
-            ),
-            models.CheckConstraint(
-                condition=Q(projects_end__isnull=True)
-                | Q(projects_start__isnull=True)
-                | Q(projects_end__gte=F("projects_start")),
-                name="%(app_label)s_%(class)s_projects_end_after_start",
-            ),
+            end_after_start("opens_on", "closes_on", "closes_after_opens"),
+            end_after_start("projects_start", "projects_end", "projects_end_after_start"),
         ]
 
     def __str__(self):
@@ -352,10 +330,7 @@ class Call(Publishable, Provenance, Audited):
 
     def clean(self):
         super().clean()
-        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
-            raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
-        if self.projects_start and self.projects_end and self.projects_end < self.projects_start:
-            raise ValidationError({"projects_end": _("Projects cannot end before they start.")})
+        check_end_after_start(self, ("opens_on", "closes_on"), ("projects_start", "projects_end"))
 
     @property
     def date_status(self) -> str:

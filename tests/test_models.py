@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import CheckConstraint, ProtectedError
+from django.utils import translation
 
-from core.models import Theme
-from instruments.models import Instrument, Kind
+from core.models import Theme, end_after_start
+from instruments.models import Instrument, Kind, Network
 from offices.models import Coverage, Office
 from partnerships.models import Agreement, Call, Institution
 from tests.factories import (
@@ -388,3 +390,56 @@ def test_instrument_slug_reserved_for_a_page_is_refused():
     kind = KindFactory(code="IRN")
 
     refused(lambda: Instrument.objects.create(slug="networks", title="Networks", kind=kind))
+
+
+# --- end >= start: one rule, in the database and in clean() ---------------------------------
+
+END_AFTER_START = [
+    (Agreement, "signed_on", "expires_on", D(2019, 1, 1), D(2020, 1, 1)),
+    (Agreement, "signed_on", "renewed_on", D(2019, 1, 1), D(2020, 1, 1)),
+    (Call, "opens_on", "closes_on", D(2024, 5, 1), D(2024, 6, 1)),
+    (Call, "projects_start", "projects_end", D(2025, 1, 1), D(2026, 1, 1)),
+    (Network, "launched_on", "ended_on", D(2020, 1, 1), D(2021, 1, 1)),
+    (Instrument, "start_on", "end_on", D(2023, 1, 1), D(2024, 1, 1)),
+    (Office, "opened", "closed", 2000, 2010),
+    (Coverage, "start_year", "end_year", 2021, 2022),
+]
+each_end_after_start = pytest.mark.parametrize(
+    ("model", "start", "end", "early", "late"),
+    END_AFTER_START,
+    ids=[f"{model.__name__}.{end}" for model, _start, end, _early, _late in END_AFTER_START],
+)
+
+
+@each_end_after_start
+def test_an_end_before_its_start_is_an_error_on_the_end_field(model, start, end, early, late):
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        model(**{start: late, end: early}).clean()
+
+    with translation.override("en"):
+        label = str(model._meta.get_field(start).verbose_name)
+        assert error.value.message_dict == {end: [f"Cannot precede “{label}”."]}
+
+
+def test_the_end_before_start_message_is_french_under_fr():
+    with pytest.raises(ValidationError) as error, translation.override("fr"):
+        Agreement(signed_on=D(2020, 1, 1), expires_on=D(2019, 1, 1)).clean()
+
+    with translation.override("fr"):
+        assert error.value.message_dict == {
+            "expires_on": ["Ne peut pas précéder «\u00a0signé le\u00a0»."]
+        }
+
+
+@each_end_after_start
+def test_an_end_on_its_start_or_an_open_end_passes_clean(model, start, end, early, late):
+    model(**{start: early, end: early}).clean()
+    model(**{start: early}).clean()
+    model(**{end: early}).clean()
+
+
+@each_end_after_start
+def test_each_end_after_start_rule_is_a_database_constraint(model, start, end, early, late):
+    conditions = [c.condition for c in model._meta.constraints if isinstance(c, CheckConstraint)]
+
+    assert end_after_start(start, end).condition in conditions

@@ -203,7 +203,7 @@ def test_a_bad_row_writes_nothing_and_names_row_column_and_reason(derci_client, 
     assert invalid.number == 2
     assert invalid.field_specific_errors == {
         "countries": ["unknown country code: ZZ."],
-        "end_on": ["An instrument cannot end before it starts."],
+        "end_on": ["Cannot precede “start”."],
     }
     html = response.content.decode()
     assert "unknown country code: ZZ." in html
