@@ -109,12 +109,27 @@ class MultiValueFilter(django_filters.Filter):
         self.extra["normalize"] = normalize
         self.extra["selected_only"] = selected_only
 
+
+class QuerySetMethodFilter(MultiValueFilter):
+    """A shared parameter of the contract: its values go to one QuerySet method.
+
+    The method (``for_country``, ``for_theme``…) is the one place that says what the parameter
+    means, for pages, exports, feeds, the API and any view calling it directly; the field only
+    validates the values against what exists. Subclasses name the method and their defaults.
+    """
+
+    queryset_method = ""
+    defaults: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        for key, value in self.defaults.items():
+            kwargs.setdefault(key, value)
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
         if not value:
             return qs
-        if self.method is not None:
-            return self.method(qs, self.field_name, value)  # pragma: no cover - via get_method
-        return super().filter(qs, value)
+        return getattr(qs, self.queryset_method)(*value)
 
 
 class RepeatableTextInput(forms.TextInput):
@@ -162,7 +177,16 @@ class YearField(forms.Field):
 
 
 class YearFilter(django_filters.Filter):
+    """``year``: active at some point of any of these years (``during_year``)."""
+
     field_class = YearField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Active during year"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.during_year(*value) if value else qs
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -245,40 +269,32 @@ class CatalogFilterSet(django_filters.FilterSet):
         return pairs
 
 
-def theme_filter():
-    return MultiValueFilter(
-        method="filter_theme", choices_loader=theme_choices, normalize=lower, label=_("Theme")
-    )
+class ThemeFilter(QuerySetMethodFilter):
+    """``theme``: theme slugs, a parent theme including its sub-themes."""
+
+    queryset_method = "for_theme"
+    defaults = {"choices_loader": theme_choices, "normalize": lower, "label": _("Theme")}
 
 
-def status_filter():
-    return MultiValueFilter(
-        method="filter_status",
-        choices_loader=status_choices,
-        normalize=lower,
-        label=_("Status"),
-        widget=forms.CheckboxSelectMultiple,
-    )
+class StatusFilter(QuerySetMethodFilter):
+    """``status``: ``active``, ``ended``, ``upcoming`` (from the record's dates)."""
+
+    queryset_method = "with_status"
+    defaults = {
+        "choices_loader": status_choices,
+        "normalize": lower,
+        "label": _("Status"),
+        "widget": forms.CheckboxSelectMultiple,
+    }
 
 
-def year_filter():
-    return YearFilter(method="filter_year", label=_("Active during year"))
+class InstituteFilter(QuerySetMethodFilter):
+    """``institute``: CNRS institute codes, any case."""
 
-
-class CountryThemeMixin:
-    """Methods behind the shared parameters, each delegating to the model's QuerySet."""
-
-    def filter_country(self, queryset, name, value):
-        return queryset.for_country(*value)
-
-    def filter_sector(self, queryset, name, value):
-        return queryset.in_sector(*value)
-
-    def filter_theme(self, queryset, name, value):
-        return queryset.for_theme(*value)
-
-    def filter_status(self, queryset, name, value):
-        return queryset.with_status(*value)
-
-    def filter_year(self, queryset, name, value):
-        return queryset.during_year(*value)
+    queryset_method = "for_institute"
+    defaults = {
+        "choices_loader": institute_choices,
+        "normalize": upper,
+        "label": _("CNRS institute"),
+        "widget": forms.CheckboxSelectMultiple,
+    }

@@ -62,6 +62,12 @@ class Audited(models.Model):
         abstract = True
 
 
+def country_codes(codes) -> list[str]:
+    """ISO 3166-1 alpha-2 codes as stored (``cn`` → ``CN``): the one normalisation of the
+    ``country`` parameter, used by its filter field and every ``for_country``."""
+    return [str(code).strip().upper() for code in codes if code and str(code).strip()]
+
+
 class CatalogQuerySet(models.QuerySet):
     """Reads shared by every public record: publication, country and theme filters.
 
@@ -83,10 +89,10 @@ class CatalogQuerySet(models.QuerySet):
         return self.filter(pk__in=inner)
 
     def for_country(self, *codes):
+        """Rows about any of the countries (ISO 3166-1 alpha-2 codes, any case)."""
         if self.country_lookup is None:
             raise NotImplementedError(f"{self.model.__name__} has no country")
-        normalized = [str(code).upper() for code in codes if code]
-        return self._via(self.country_lookup, normalized)
+        return self._via(self.country_lookup, country_codes(codes))
 
     def for_theme(self, *slugs):
         """Rows on any of the themes, a parent theme including its sub-themes."""

@@ -1,22 +1,21 @@
 """What instrument and network list parameters mean, for pages, exports, feeds and the API."""
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     CatalogFilterSet,
-    CountryThemeMixin,
-    MultiValueFilter,
+    InstituteFilter,
+    QuerySetMethodFilter,
     SortFilter,
-    institute_choices,
-    status_filter,
-    theme_filter,
+    StatusFilter,
+    ThemeFilter,
+    YearFilter,
+    lower,
     upper,
-    year_filter,
 )
 from instruments.models import Instrument, Kind, LegacyName, Network
-from offices.filters import country_filter, sector_filter
-from partnerships.models import Institution
+from offices.filters import CountryFilter, SectorFilter
+from partnerships.filters import ByInstitutionFilter
 
 
 def kind_choices():
@@ -28,51 +27,35 @@ def kind_choices():
         yield code, label
 
 
-def institution_choices():
-    for slug, name, acronym in Institution.objects.published().values_list(
-        "slug", "name", "acronym"
-    ):
-        yield slug, f"{name} ({acronym})" if acronym else name
-
-
 def network_choices():
     for slug, name, acronym in Network.objects.published().values_list("slug", "name", "acronym"):
         yield slug, f"{acronym} – {name}" if acronym else name
 
 
-def lower(value):
-    return value.strip().lower()
+class KindFilter(QuerySetMethodFilter):
+    """``kind``: current or former codes (``LIA`` finds the IRPs), any case (``of_kind``)."""
+
+    queryset_method = "of_kind"
+    defaults = {"choices_loader": kind_choices, "normalize": upper, "label": _("Kind")}
 
 
-class InstrumentFilter(CountryThemeMixin, CatalogFilterSet):
-    country = country_filter()
-    sector = sector_filter()
-    theme = theme_filter()
-    kind = MultiValueFilter(
-        method="filter_kind", choices_loader=kind_choices, normalize=upper, label=_("Kind")
-    )
-    institute = MultiValueFilter(
-        method="filter_institute",
-        choices_loader=institute_choices,
-        normalize=upper,
-        label=_("CNRS institute"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    institution = MultiValueFilter(
-        method="filter_institution",
-        choices_loader=institution_choices,
-        normalize=lower,
-        selected_only=True,
-        label=_("Partner institution"),
-    )
-    network = MultiValueFilter(
-        method="filter_network",
-        choices_loader=network_choices,
-        normalize=lower,
-        label=_("Network"),
-    )
-    status = status_filter()
-    year = year_filter()
+class InNetworkFilter(QuerySetMethodFilter):
+    """``network``: network slugs (``in_network``)."""
+
+    queryset_method = "in_network"
+    defaults = {"choices_loader": network_choices, "normalize": lower, "label": _("Network")}
+
+
+class InstrumentFilter(CatalogFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
+    theme = ThemeFilter()
+    kind = KindFilter()
+    institute = InstituteFilter()
+    institution = ByInstitutionFilter(label=_("Partner institution"))
+    network = InNetworkFilter()
+    status = StatusFilter()
+    year = YearFilter()
     sort = SortFilter(
         fields=(
             ("title", "title"),
@@ -95,25 +78,13 @@ class InstrumentFilter(CountryThemeMixin, CatalogFilterSet):
         model = Instrument
         fields = []
 
-    def filter_kind(self, queryset, name, value):
-        return queryset.of_kind(*value)
 
-    def filter_institute(self, queryset, name, value):
-        return queryset.for_institute(*value)
-
-    def filter_institution(self, queryset, name, value):
-        return queryset.for_institution(*value)
-
-    def filter_network(self, queryset, name, value):
-        return queryset.in_network(*value)
-
-
-class NetworkFilter(CountryThemeMixin, CatalogFilterSet):
-    country = country_filter()
-    sector = sector_filter()
-    theme = theme_filter()
-    status = status_filter()
-    year = year_filter()
+class NetworkFilter(CatalogFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
+    theme = ThemeFilter()
+    status = StatusFilter()
+    year = YearFilter()
     sort = SortFilter(
         fields=(("name", "name"), ("launched_on", "launched")),
         field_labels={"name": _("Name"), "launched_on": _("Launched")},

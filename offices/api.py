@@ -16,9 +16,8 @@ from core.api import (
     modified_field,
     source_field,
 )
-from core.filters import CountryThemeMixin
 from offices.exports import public_countries, public_offices, public_sectors
-from offices.filters import OfficeFilter, country_filter, sector_filter
+from offices.filters import CountryFilter, OfficeFilter, SectorFilter
 from offices.models import Country, Sector
 
 
@@ -118,7 +117,7 @@ class OfficeSerializer(serializers.Serializer):
     html_url = PageLinkField()
 
 
-class SectorFilter(ReferenceFilterSet):
+class SectorListFilter(ReferenceFilterSet):
     search_fields = ("slug", "name_fr", "name_en", "description_fr", "description_en")
 
     class Meta:
@@ -126,9 +125,9 @@ class SectorFilter(ReferenceFilterSet):
         fields = []
 
 
-class CountryFilter(CountryThemeMixin, ReferenceFilterSet):
-    country = country_filter()
-    sector = sector_filter()
+class CountryListFilter(ReferenceFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
 
     search_fields = ("code", "name_fr", "name_en")
 
@@ -141,7 +140,7 @@ class SectorViewSet(CatalogViewSet):
     """The four geographic sectors, with their offices and countries."""
 
     serializer_class = SectorSerializer
-    filterset_class = SectorFilter
+    filterset_class = SectorListFilter
 
     def get_queryset(self):
         return public_sectors()
@@ -154,7 +153,7 @@ class CountryViewSet(CatalogViewSet):
     """Every ISO 3166-1 country, by code (any case)."""
 
     serializer_class = CountrySerializer
-    filterset_class = CountryFilter
+    filterset_class = CountryListFilter
     lookup_field = "code"
     lookup_url_kwarg = "iso2"
 

@@ -1,17 +1,11 @@
-"""What office list parameters mean, for pages and the API."""
+"""What office list parameters mean, and the shared ``country`` and ``sector`` parameters."""
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import (
-    CatalogFilterSet,
-    CountryThemeMixin,
-    MultiValueFilter,
-    lower,
-    sort_key,
-    upper,
-)
+from core.filters import CatalogFilterSet, QuerySetMethodFilter, lower, sort_key
+from core.models import country_codes
 from offices.models import Country, Office, Sector
 
 
@@ -25,30 +19,33 @@ def sector_choices():
     yield from Sector.objects.values_list("slug", "name")
 
 
-def country_filter():
-    """``country``: ISO 3166-1 alpha-2 codes, any case."""
-    return MultiValueFilter(
-        method="filter_country",
-        choices_loader=country_choices,
-        normalize=upper,
-        label=_("Country"),
-    )
+def country_code(value: str) -> str:
+    codes = country_codes([value])
+    return codes[0] if codes else ""
 
 
-def sector_filter():
-    """``sector``: sector slugs."""
-    return MultiValueFilter(
-        method="filter_sector",
-        choices_loader=sector_choices,
-        normalize=lower,
-        label=_("Sector"),
-        widget=forms.CheckboxSelectMultiple,
-    )
+class CountryFilter(QuerySetMethodFilter):
+    """``country``: ISO 3166-1 alpha-2 codes, any case (``for_country``)."""
+
+    queryset_method = "for_country"
+    defaults = {"choices_loader": country_choices, "normalize": country_code, "label": _("Country")}
 
 
-class OfficeFilter(CountryThemeMixin, CatalogFilterSet):
-    country = country_filter()
-    sector = sector_filter()
+class SectorFilter(QuerySetMethodFilter):
+    """``sector``: sector slugs (``in_sector``)."""
+
+    queryset_method = "in_sector"
+    defaults = {
+        "choices_loader": sector_choices,
+        "normalize": lower,
+        "label": _("Sector"),
+        "widget": forms.CheckboxSelectMultiple,
+    }
+
+
+class OfficeFilter(CatalogFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("opened", "opened")),
         field_labels={"name": _("Name"), "opened": _("Opened")},

@@ -15,6 +15,7 @@ from core.models import (
     Provenance,
     Publishable,
     check_end_after_start,
+    country_codes,
     end_after_start,
     today,
 )
@@ -44,7 +45,7 @@ class Sector(Provenance):
 
 class CountryQuerySet(models.QuerySet):
     def for_country(self, *codes):
-        return self.filter(code__in=[str(c).upper() for c in codes if c])
+        return self.filter(code__in=country_codes(codes))
 
     def in_sector(self, *slugs):
         return self.filter(sector__slug__in=slugs)

@@ -5,15 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     CatalogFilterSet,
-    CountryThemeMixin,
     MultiValueFilter,
+    QuerySetMethodFilter,
     SortFilter,
+    StatusFilter,
+    ThemeFilter,
+    YearFilter,
     lower,
-    status_filter,
-    theme_filter,
-    year_filter,
 )
-from offices.filters import country_filter, sector_filter
+from offices.filters import CountryFilter, SectorFilter
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 
@@ -24,19 +24,23 @@ def institution_choices():
         yield slug, f"{name} ({acronym})" if acronym else name
 
 
-def institution_filter(label=None):
-    return MultiValueFilter(
-        method="filter_institution",
-        choices_loader=institution_choices,
-        normalize=lower,
-        selected_only=True,
-        label=label or _("Institution"),
-    )
+class ByInstitutionFilter(QuerySetMethodFilter):
+    """``institution``: institution slugs (``for_institution``: parties, funders, partners…).
+
+    Thousands of institutions would weigh every form: it offers only the values chosen."""
+
+    queryset_method = "for_institution"
+    defaults = {
+        "choices_loader": institution_choices,
+        "normalize": lower,
+        "selected_only": True,
+        "label": _("Institution"),
+    }
 
 
-class InstitutionFilter(CountryThemeMixin, CatalogFilterSet):
-    country = country_filter()
-    sector = sector_filter()
+class InstitutionFilter(CatalogFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
     kind = MultiValueFilter(
         method="filter_kind",
         choices_loader=lambda: Institution.Kind.choices,
@@ -60,10 +64,10 @@ class InstitutionFilter(CountryThemeMixin, CatalogFilterSet):
         return queryset.filter(kind__in=value)
 
 
-class AgreementFilter(CountryThemeMixin, CatalogFilterSet):
-    country = country_filter()
-    sector = sector_filter()
-    theme = theme_filter()
+class AgreementFilter(CatalogFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
+    theme = ThemeFilter()
     kind = MultiValueFilter(
         method="filter_kind",
         choices_loader=lambda: Agreement.Kind.choices,
@@ -71,9 +75,9 @@ class AgreementFilter(CountryThemeMixin, CatalogFilterSet):
         label=_("Kind"),
         widget=forms.CheckboxSelectMultiple,
     )
-    institution = institution_filter(_("Party"))
-    status = status_filter()
-    year = year_filter()
+    institution = ByInstitutionFilter(label=_("Party"))
+    status = StatusFilter()
+    year = YearFilter()
     sort = SortFilter(
         fields=(("title", "title"), ("signed_on", "signed"), ("expires_on", "expires")),
         field_labels={"title": _("Title"), "signed_on": _("Signed"), "expires_on": _("Expires")},
@@ -89,17 +93,14 @@ class AgreementFilter(CountryThemeMixin, CatalogFilterSet):
     def filter_kind(self, queryset, name, value):
         return queryset.filter(kind__in=value)
 
-    def filter_institution(self, queryset, name, value):
-        return queryset.for_institution(*value)
 
-
-class CallFilter(CountryThemeMixin, CatalogFilterSet):
-    country = country_filter()
-    sector = sector_filter()
-    theme = theme_filter()
-    institution = institution_filter(_("Funder"))
-    status = status_filter()
-    year = year_filter()
+class CallFilter(CatalogFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
+    theme = ThemeFilter()
+    institution = ByInstitutionFilter(label=_("Funder"))
+    status = StatusFilter()
+    year = YearFilter()
     sort = SortFilter(
         fields=(("closes_on", "deadline"), ("opens_on", "opens"), ("title", "title")),
         field_labels={"closes_on": _("Deadline"), "opens_on": _("Opens"), "title": _("Title")},
@@ -120,16 +121,13 @@ class CallFilter(CountryThemeMixin, CatalogFilterSet):
         model = Call
         fields = []
 
-    def filter_institution(self, queryset, name, value):
-        return queryset.for_institution(*value)
 
-
-class MilestoneFilter(CountryThemeMixin, CatalogFilterSet):
-    country = country_filter()
-    sector = sector_filter()
-    theme = theme_filter()
-    institution = institution_filter()
-    year = year_filter()
+class MilestoneFilter(CatalogFilterSet):
+    country = CountryFilter()
+    sector = SectorFilter()
+    theme = ThemeFilter()
+    institution = ByInstitutionFilter()
+    year = YearFilter()
     sort = SortFilter(
         fields=(("date", "date"), ("title", "title")),
         field_labels={"date": _("Date"), "title": _("Title")},
@@ -141,8 +139,3 @@ class MilestoneFilter(CountryThemeMixin, CatalogFilterSet):
     class Meta:
         model = Milestone
         fields = []
-
-    def filter_institution(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Milestone.objects.filter(institutions__slug__in=value).values("pk")
-        )

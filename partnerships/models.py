@@ -37,10 +37,8 @@ ror_validator = RegexValidator(
 
 
 class InstitutionQuerySet(CatalogQuerySet):
+    country_lookup = "country__code"
     theme_lookup = None
-
-    def for_country(self, *codes):
-        return self.filter(country__code__in=[str(c).upper() for c in codes if c])
 
     def in_sector(self, *slugs):
         return self.filter(country__sector__slug__in=slugs)
@@ -349,6 +347,9 @@ class Call(Publishable, Provenance, Audited):
 
 class MilestoneQuerySet(CatalogQuerySet):
     country_lookup = "countries__code"
+
+    def for_institution(self, *slugs):
+        return self._via("institutions__slug", slugs)
 
     def during_year(self, *years):
         return self.filter(date__year__in=years)
