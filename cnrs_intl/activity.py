@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 
 from core.models import Publishable, today
 from instruments.models import Instrument, Network
-from offices.models import Coverage
+from offices.models import Coverage, Office
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 PUBLISHED = Publishable.Status.PUBLISHED
@@ -70,3 +70,17 @@ def list_url(name: str, **params) -> str:
         return ""
     query = urlencode([(key, v) for key, values in params.items() for v in values], doseq=True)
     return f"{url}?{query}" if query else url
+
+
+def dossier_records(code: str) -> dict:
+    """Every published record about a country, by part: the dossier page and its downloads
+    both start from these querysets (the page then shows what is current, the files it all)."""
+    return {
+        "offices": Office.objects.published().for_country(code),
+        "instruments": Instrument.objects.published().for_country(code),
+        "networks": Network.objects.published().for_country(code),
+        "agreements": Agreement.objects.published().for_country(code),
+        "calls": Call.objects.published().for_country(code),
+        "institutions": Institution.objects.published().for_country(code),
+        "milestones": Milestone.objects.published().for_country(code),
+    }

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from cnrs_intl.activity import dossier_records
 from core.dates import as_given
 from core.exports import (
     CHUNK_SIZE,
@@ -57,18 +58,26 @@ COMMON_HEADER = [
 
 
 def dossier_parts(code: str):
-    """(type label, sheet columns, queryset, common-row reader) for each part of the dossier."""
+    """(type label, sheet columns, queryset, common-row reader) for each part of the dossier.
+
+    The records are the dossier page's (``dossier_records``), read with the downloads' columns.
+    """
+    records = dossier_records(code)
+
+    def part(name, queryset):
+        return queryset.filter(pk__in=records[name].values("pk"))
+
     return [
         (
             _("Office"),
             office_columns,
-            public_offices().filter(coverages__country__code=code).distinct(),
+            part("offices", public_offices()),
             lambda o: (o.name, "", "", o.opened, o.closed, [], [], None),
         ),
         (
             _("Instrument"),
             instrument_columns,
-            public_instruments().for_country(code),
+            part("instruments", public_instruments()),
             lambda o: (
                 str(o),
                 o.kind.code,
@@ -83,7 +92,7 @@ def dossier_parts(code: str):
         (
             _("Network"),
             network_columns,
-            public_networks().for_country(code),
+            part("networks", public_networks()),
             lambda o: (
                 str(o),
                 "",
@@ -98,7 +107,7 @@ def dossier_parts(code: str):
         (
             _("Agreement"),
             agreement_columns,
-            public_agreements().for_country(code),
+            part("agreements", public_agreements()),
             lambda o: (
                 o.title,
                 o.get_kind_display(),
@@ -113,7 +122,7 @@ def dossier_parts(code: str):
         (
             _("Call for proposals"),
             call_columns,
-            public_calls().for_country(code),
+            part("calls", public_calls()),
             lambda o: (
                 o.title,
                 "",
@@ -128,13 +137,13 @@ def dossier_parts(code: str):
         (
             _("Institution"),
             institution_columns,
-            public_institutions().filter(country__code=code),
+            part("institutions", public_institutions()),
             lambda o: (str(o), o.get_kind_display(), "", None, None, [], [], None),
         ),
         (
             _("Milestone"),
             milestone_columns,
-            public_milestones().for_country(code),
+            part("milestones", public_milestones()),
             lambda o: (
                 o.title,
                 "",

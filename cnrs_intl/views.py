@@ -14,7 +14,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from cnrs_intl.activity import list_url, with_activity_counts, with_activity_filter
+from cnrs_intl.activity import (
+    dossier_records,
+    list_url,
+    with_activity_counts,
+    with_activity_filter,
+)
 from core.filters import sort_key
 from core.map import office_map
 from core.models import KeyFigure, Publishable, Theme, today
@@ -199,22 +204,21 @@ class CountryDetailView(TemplateView):
         code = self.kwargs["iso2"].upper()
         country = get_object_or_404(Country.objects.select_related("sector"), code=code)
         on = today()
+        records = dossier_records(code)
         coverages = list(
             Coverage.objects.filter(country=country, office__status=PUBLISHED)
             .select_related("office", "office__country")
             .order_by(F("end_year").desc(nulls_first=True), "-start_year", "office__name")
         )
         instruments = list(
-            Instrument.objects.published()
-            .for_country(code)
+            records["instruments"]
             .active(on)
             .select_related("kind")
             .order_by("kind__order", "kind__code", "title", "slug")
         )
-        ended_instruments = Instrument.objects.published().for_country(code).ended(on).count()
+        ended_instruments = records["instruments"].ended(on).count()
         agreements = list(
-            Agreement.objects.published()
-            .for_country(code)
+            records["agreements"]
             .active(on)
             .prefetch_related(
                 Prefetch(
@@ -226,22 +230,19 @@ class CountryDetailView(TemplateView):
             .order_by(F("signed_on").desc(nulls_last=True), "slug")
         )
         calls = list(
-            Call.objects.published()
-            .for_country(code)
+            records["calls"]
             .with_status("active", "upcoming", on=on)
             .order_by(F("closes_on").asc(nulls_last=True), "slug")
         )
-        institutions = sorted(
-            Institution.objects.published().filter(country=country), key=lambda i: sort_key(i)
-        )
-        networks = list(Network.objects.published().for_country(code).order_by("name"))
-        milestones = list(Milestone.objects.published().for_country(code).order_by("date", "slug"))
+        institutions = sorted(records["institutions"], key=lambda i: sort_key(i))
+        networks = list(records["networks"].order_by("name"))
+        milestones = list(records["milestones"].order_by("date", "slug"))
         themes = list(
             Theme.objects.filter(
-                Q(pk__in=Instrument.objects.published().for_country(code).values("themes"))
-                | Q(pk__in=Agreement.objects.published().for_country(code).values("themes"))
-                | Q(pk__in=Call.objects.published().for_country(code).values("themes"))
-                | Q(pk__in=Network.objects.published().for_country(code).values("themes"))
+                Q(pk__in=records["instruments"].values("themes"))
+                | Q(pk__in=records["agreements"].values("themes"))
+                | Q(pk__in=records["calls"].values("themes"))
+                | Q(pk__in=records["networks"].values("themes"))
             )
         )
         past_coverages = [c for c in coverages if not c.is_current and is_past(c, on.year)]
