@@ -60,3 +60,26 @@ def test_production_settings_pass_deploy_check():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_tests_know_they_are_tests_from_the_environment():
+    from django.conf import settings
+
+    assert os.environ["DJANGO_TESTING"] == "1"
+    assert settings.TESTING is True
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set (SQLite run)")
+def test_cache_is_redis_when_redis_url_is_set():
+    """CI's PostgreSQL run sets REDIS_URL: the cache code (throttle, open-data archive) is then
+    exercised against a real Redis, the production cache."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django_redis import get_redis_connection
+
+    cache.set("redis-probe", {"value": 1}, 30)
+
+    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache.get("redis-probe") == {"value": 1}
+    assert get_redis_connection("default").exists(cache.make_key("redis-probe")) == 1
