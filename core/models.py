@@ -1,6 +1,8 @@
 """Core: themes, CNRS institutes, published key figures, and the bases every record shares."""
 
 import datetime
+from collections.abc import Callable, Iterable
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -418,6 +420,13 @@ class KeyFigureQuerySet(models.QuerySet):
 class KeyFigure(Publishable, Provenance, Audited):
     """An officially published figure, with its source and date; never a live count."""
 
+    # What ``compare_with`` may name: one of the portal's live counts, or ``kind:CODE`` for the
+    # instruments of a current kind. Core knows no kind: the instruments app installs the
+    # lookup of their codes when it starts (``InstrumentsConfig.ready``).
+    LIVE_COUNTS = ("offices", "institutions", "agreements", "instruments")
+    KIND_PREFIX = "kind:"
+    kind_codes: ClassVar[Callable[[], Iterable[str]]] = staticmethod(lambda: ())
+
     class Qualifier(models.TextChoices):
         EXACT = "exact", pgettext_lazy("figure qualifier", "exactly")
         ABOUT = "about", pgettext_lazy("figure qualifier", "about")
@@ -468,6 +477,26 @@ class KeyFigure(Publishable, Provenance, Audited):
             text = text.rstrip("0").rstrip(".")
         prefix = {"about": "~", "more_than": "> "}.get(self.qualifier, "")
         return f"{prefix}{text}{self.unit}"
+
+    def clean(self):
+        super().clean()
+        target = self.compare_with
+        if not target or target in self.LIVE_COUNTS:
+            return
+        code = target.removeprefix(self.KIND_PREFIX)
+        if target.startswith(self.KIND_PREFIX) and code in set(self.kind_codes()):
+            return
+        message = _(
+            "Name one of the live counts (%(counts)s) or a current instrument kind as kind:CODE "
+            "(e.g. kind:IRN)."
+        )
+        raise ValidationError(
+            {
+                "compare_with": ValidationError(
+                    message, code="unknown_count", params={"counts": ", ".join(self.LIVE_COUNTS)}
+                )
+            }
+        )
 
 
 def today() -> datetime.date:

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationTabularInline
@@ -306,10 +307,38 @@ class OfficeMineFilter(MyOfficesFilter):
     office_lookup = "pk__in"
 
 
+class CoverageFormSet(BaseInlineFormSet):
+    """An office's coverage rows, refused together when a change leaves out its host country.
+
+    Only a change of the rows or of the host country is checked, so an office whose rows
+    already leave it out can still have its other fields edited (the attention filter lists it).
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        office = self.instance
+        deleted = [
+            form for form in self.forms if self.can_delete and self._should_delete_form(form)
+        ]
+        rows_changed = bool(deleted) or any(form.has_changed() for form in self.forms)
+        host_changed = office._state.adding or not (
+            Office.objects.filter(pk=office.pk, country_id=office.country_id).exists()
+        )
+        if not (rows_changed or host_changed):
+            return
+        kept = [form for form in self.forms if form not in deleted]
+        # A row shown read-only is cleaned to its initial values: the country's pk.
+        countries = [form.cleaned_data.get("country", form.instance.country_id) for form in kept]
+        office.check_covers_host_country([getattr(c, "pk", c) for c in countries])
+
+
 class CoverageInline(TranslationTabularInline):
     """The countries an office follows, each from and until which year."""
 
     model = Coverage
+    formset = CoverageFormSet
     extra = 0
     autocomplete_fields = ["country"]
     fields = ["country", "start_year", "end_year", "note_fr", "note_en", "source_url"]

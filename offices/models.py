@@ -220,6 +220,17 @@ class Office(Publishable, Provenance, Audited):
     def is_open(self) -> bool:
         return not self.is_closed
 
+    def check_covers_host_country(self, country_ids) -> None:
+        """Refuse coverage rows that leave out the host country: ``country_ids`` are the
+        countries the office's rows name once saved (the admin's coverage inline and the
+        reference data loader ask before saving them)."""
+        if self.country_id is not None and self.country_id not in set(country_ids):
+            raise ValidationError(
+                _("The host country, %(country)s, must be among the countries the office covers."),
+                code="host_country_not_covered",
+                params={"country": self.country},
+            )
+
 
 class CoverageQuerySet(models.QuerySet):
     """Coverage in a year and before it. An office covers nothing after its closing year, and

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CheckConstraint, ProtectedError
 from django.utils import translation
 
-from core.models import Theme, end_after_start
+from core.models import KeyFigure, Theme, end_after_start
 from instruments.models import Instrument, Kind, Network
 from offices.models import Coverage, Office
 from partnerships.models import Agreement, Call, Institution
@@ -443,3 +443,39 @@ def test_each_end_after_start_rule_is_a_database_constraint(model, start, end, e
     conditions = [c.condition for c in model._meta.constraints if isinstance(c, CheckConstraint)]
 
     assert end_after_start(start, end).condition in conditions
+
+
+# --- rules the reference data loader asks of the models ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target", ["", "offices", "institutions", "agreements", "instruments", "kind:IRN"]
+)
+def test_a_key_figure_is_compared_with_a_live_count_or_a_current_kind(target):
+    KindFactory(code="IRN")
+
+    KeyFigure(compare_with=target).clean()
+
+
+@pytest.mark.parametrize("target", ["kind:XYZ", "kind:irn", "kind:", "IRN", "networks"])
+def test_a_key_figure_compared_with_anything_else_is_refused(target):
+    KindFactory(code="IRN")
+
+    with pytest.raises(ValidationError) as error:
+        KeyFigure(compare_with=target).clean()
+
+    assert list(error.value.message_dict) == ["compare_with"]
+
+
+def test_an_office_covers_its_host_country():
+    office = OfficeFactory(country=CountryFactory(code="KE"))
+    other = CountryFactory(code="TZ")
+
+    office.check_covers_host_country([office.country_id, other.pk])
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        office.check_covers_host_country([other.pk])
+
+    with translation.override("en"):
+        assert error.value.messages == [
+            f"The host country, {office.country}, must be among the countries the office covers."
+        ]

@@ -467,7 +467,7 @@ def test_office_whose_host_country_is_not_covered_fails(loaded, fixtures_copy):
 
     assert str(error.value) == (
         f"{fixtures_copy / 'offices.toml'}: office 'nairobi': "
-        "its host country KE is not among the countries it covers (TZ)"
+        "The host country, Kenya, must be among the countries the office covers."
     )
     assert list(
         Coverage.objects.filter(office__slug="nairobi").values_list("country__code", flat=True)

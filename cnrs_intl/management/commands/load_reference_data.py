@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone, translation
@@ -29,7 +29,6 @@ from partnerships.models import Agreement, Call, Institution, Milestone
 
 LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 PROVENANCE_FIELDS = ("source_title", "source_url", "checked_on")
-LIVE_COUNTS = {"offices", "institutions", "agreements", "instruments"}
 PRECISION_SUFFIX = "_precision"
 
 
@@ -444,7 +443,7 @@ class ReferenceLoader:
     def plain_value(self, path: str, record: str, model, name: str, value):
         try:
             model_field = model._meta.get_field(name)
-        except Exception as error:
+        except FieldDoesNotExist as error:
             raise FixtureError(path, f"unknown field '{name}'", record) from error
         if (
             not model_field.concrete
@@ -469,34 +468,22 @@ class ReferenceLoader:
             raise FixtureError(path, f"{name}: {_messages(error)}", record) from error
 
     def check_record(self, path, record, section, key, values, children) -> None:
-        """Rules across fields and files that the models cannot see on their own."""
-        if section.model is KeyFigure:
-            target = values.get("compare_with", "")
-            if target and target not in LIVE_COUNTS:
-                code = target.removeprefix("kind:")
-                if not target.startswith("kind:") or not Kind.objects.filter(code=code).exists():
-                    raise FixtureError(
-                        path,
-                        f"compare_with '{target}' is not one of {', '.join(sorted(LIVE_COUNTS))} "
-                        "or kind:<current kind code>",
-                        record,
-                    )
+        """Rules across a record and its nested tables, asked of the model before saving them
+        (the rules of one record are its ``full_clean()``, in ``upsert``)."""
         if section.model is Office:
             if "country_id" not in values:
                 raise FixtureError(path, "an office needs a host country", record)
-            host = Country.objects.get(pk=values["country_id"]).code
-            covered = {
-                str(code).strip().upper()
+            covered = [
+                self.resolve(path, record, COUNTRY, code).pk
                 for child in children
-                for code in child.get("countries", [])
-            }
-            if host not in covered:
-                raise FixtureError(
-                    path,
-                    f"its host country {host} is not among the countries it covers "
-                    f"({', '.join(sorted(covered)) or 'none'})",
-                    record,
-                )
+                if isinstance(child.get("countries"), list)
+                for code in child["countries"]
+            ]
+            with translation.override("en"):  # messages in one language, like the loader's own
+                try:
+                    Office(country_id=values["country_id"]).check_covers_host_country(covered)
+                except ValidationError as error:
+                    raise FixtureError(path, _messages(error), record) from error
 
     # ------------------------------------------------------------------ nested records
 
