@@ -6,7 +6,7 @@ XLSX: one sheet per type, with each type's own columns (those of the lists' down
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -21,6 +21,7 @@ from core.exports import (
     status_label,
     xlsx_response,
 )
+from core.models import today
 from instruments.exports import (
     instrument_columns,
     network_columns,
@@ -170,9 +171,7 @@ class CountryExport(View):
         code = str(country.code)
         parts = dossier_parts(code)
         language = translation.get_language()
-        filename = (
-            f"country-{code.lower()}-{language}-{timezone.localdate():%Y-%m-%d}.{self.file_format}"
-        )
+        filename = f"country-{code.lower()}-{language}-{today():%Y-%m-%d}.{self.file_format}"
         if self.file_format == "xlsx":
             sheets = [
                 (
@@ -205,5 +204,5 @@ class CountryExport(View):
                     institutions,
                     office,
                     obj.updated_at,
-                    page_link(self.request, obj) if hasattr(obj, "get_absolute_url") else "",
+                    page_link(self.request, obj),
                 ]
