@@ -12,6 +12,8 @@ class SiteConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from cnrs_intl import search
+        from cnrs_intl import changes, search
+        from core import conditional
 
         search.register()
+        conditional.register_last_change(changes.last_change)

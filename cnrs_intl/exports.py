@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from cnrs_intl.activity import dossier_records
+from core import conditional
 from core.dates import as_given
 from core.exports import (
     CHUNK_SIZE,
@@ -169,8 +170,16 @@ class CountryExport(View):
             raise Http404(_("No such country."))
         country = get_object_or_404(Country, code=iso2.upper())
         code = str(country.code)
-        parts = dossier_parts(code)
         language = translation.get_language()
+        return conditional.serve(
+            request,
+            lambda: self.produce(code, language),
+            etag_parts=(language, self.file_format, today().isoformat()),
+            streamed=True,
+        )
+
+    def produce(self, code, language):
+        parts = dossier_parts(code)
         filename = f"country-{code.lower()}-{language}-{today():%Y-%m-%d}.{self.file_format}"
         if self.file_format == "xlsx":
             sheets = [

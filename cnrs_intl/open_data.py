@@ -24,6 +24,7 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core import conditional
 from core.exports import (
     SEPARATOR,
     Column,
@@ -588,18 +589,28 @@ class OpenDataView(TemplateView):
 
 
 def download_archive(request):
-    response = FileResponse(
-        default_storage.open(archive_path(), "rb"),
-        content_type="application/zip",
-        as_attachment=True,
-        filename=ARCHIVE_NAME,
+    return conditional.serve(
+        request,
+        lambda: FileResponse(
+            default_storage.open(archive_path(), "rb"),
+            content_type="application/zip",
+            as_attachment=True,
+            filename=ARCHIVE_NAME,
+        ),
+        etag_parts=(FORMAT_VERSION,),
+        streamed=True,
     )
-    return response
 
 
 def download_file(request, name):
     if name not in FILE_NAMES:
         raise Http404("No such open-data file.")
+    return conditional.serve(
+        request, lambda: open_data_file(name), etag_parts=(FORMAT_VERSION,), streamed=True
+    )
+
+
+def open_data_file(name):
     spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
     with default_storage.open(archive_path(), "rb") as stored, zipfile.ZipFile(stored) as archive:
         with archive.open(name) as member:

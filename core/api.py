@@ -24,12 +24,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+from core import conditional
 from core.filters import CatalogFilterSet, MultiValueFilter, YearFilter
 from core.models import DatePrecision, Institute, Theme
 
@@ -548,6 +550,12 @@ def modified_field():
 # -- the base viewset --------------------------------------------------------------------------
 
 
+class NotModified(APIException):
+    """The client's copy (``If-Modified-Since``) is current: ``304`` with no body."""
+
+    status_code = 304
+
+
 class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
     """List and detail of one resource; only published records (the querysets say so)."""
 
@@ -562,6 +570,7 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
 
     def dispatch(self, request, *args, **kwargs):
         language = requested_language(request) or translation.get_language()
+        self.last_modified_seconds = None
         with translation.override(language):
             response = super().dispatch(request, *args, **kwargs)
             # Render inside the override: error messages are lazy translations.
@@ -569,7 +578,13 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
                 response.render()
         response.headers["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language"])
-        return response
+        seconds = self.last_modified_seconds
+        if response.status_code == 304:
+            return conditional.public_headers(response, last_modified_seconds=seconds)
+        etag = None
+        if response.status_code == 200:
+            etag = conditional.body_etag(response.content, language)
+        return conditional.conditional(request, response, etag=etag, last_modified_seconds=seconds)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -578,6 +593,15 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
                 "lang",
                 _("Expected one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)},
             )
+        # The catalogue has not changed since the client's copy: answer before reading it.
+        self.last_modified_seconds = conditional.timestamp(conditional.catalogue_moment())
+        if conditional.unchanged_since_asked(request, self.last_modified_seconds):
+            raise NotModified
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotModified):
+            return Response(status=304)
+        return super().handle_exception(exc)
 
     def normalize_lookup(self, value: str) -> str:
         return value

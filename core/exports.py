@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core import conditional
 from core.dates import as_given
 from core.models import DateStatus, Institute, Theme, today
 
@@ -313,13 +314,22 @@ class ExportView(View):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             return bad_request(filterset.errors)
-        columns = self.get_columns()
-        rows = self.rows(filterset.qs, columns)
-        if self.file_format == "xlsx":
-            return xlsx_response(
-                self.filename(), [(self.title or self.basename, self.header(columns), rows)]
-            )
-        return csv_response(self.filename(), self.header(columns), rows)
+
+        def produce():
+            columns = self.get_columns()
+            rows = self.rows(filterset.qs, columns)
+            if self.file_format == "xlsx":
+                return xlsx_response(
+                    self.filename(), [(self.title or self.basename, self.header(columns), rows)]
+                )
+            return csv_response(self.filename(), self.header(columns), rows)
+
+        return conditional.serve(
+            request,
+            produce,
+            etag_parts=(translation.get_language(), self.file_format, today().isoformat()),
+            streamed=True,
+        )
 
 
 # -- core resources (open data) -------------------------------------------------------------------

@@ -4,12 +4,14 @@ Each feed filters with the list's FilterSet, so an attaché subscribes to exactl
 see (``/en/feeds/instruments/?country=cn&theme=biodiversity``); a meaningless value answers 400.
 """
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
 
+from core import conditional
 from core.dates import format_precise_span
 from core.exports import bad_request
 
@@ -34,9 +36,14 @@ class CatalogFeed(Feed):
             return bad_request(filterset.errors)
         # The Feed instance is shared between requests: the request carries the filters.
         request.feed_filterset = filterset
-        response = super().__call__(request, *args, **kwargs)
-        response.headers["X-Robots-Tag"] = "noindex"
-        return response
+        filterset.feed_path = request.path
+
+        def produce():
+            response = super(CatalogFeed, self).__call__(request, *args, **kwargs)
+            response.headers["X-Robots-Tag"] = "noindex"
+            return response
+
+        return conditional.serve(request, produce)
 
     def get_object(self, request, *args, **kwargs):
         return request.feed_filterset
@@ -54,15 +61,23 @@ class CatalogFeed(Feed):
             "count": self.limit
         }
 
+    def filter_query(self, filterset) -> str:
+        """The filters as given, without the page or the order: the same feed whatever they are."""
+        query = filterset.data.copy()
+        query.pop("page", None)
+        encoded = query.urlencode()
+        return f"?{encoded}" if encoded else ""
+
     def link(self, filterset):
         try:
             url = reverse(self.list_url_name)
         except NoReverseMatch:
             url = "/"
-        query = filterset.data.copy()
-        query.pop("page", None)
-        encoded = query.urlencode()
-        return f"{url}?{encoded}" if encoded else url
+        return url + self.filter_query(filterset)
+
+    def feed_url(self, filterset):
+        """``rel="self"``: this feed with its filters (Django's default drops them)."""
+        return filterset.feed_path + self.filter_query(filterset)
 
     def items(self, filterset):
         return filterset.qs.order_by("-updated_at", "-pk")[: self.limit]
@@ -72,6 +87,12 @@ class CatalogFeed(Feed):
 
     def item_link(self, item):
         return item.get_absolute_url()
+
+    def item_guid(self, item):
+        """A ``tag:`` URI on the record's id: the entry stays the same when its slug changes."""
+        return tag_uri(item)
+
+    item_guid_is_permalink = False
 
     def item_description(self, item):
         return self.item_summary(item)
@@ -90,6 +111,15 @@ class CatalogFeed(Feed):
 
     def item_author_name(self, item):
         return "CNRS"
+
+
+TAG_AUTHORITY_DEFAULT = "international.cnrs.fr,2025"
+
+
+def tag_uri(obj) -> str:
+    """``tag:international.cnrs.fr,2025:instrument/42`` (RFC 4151): the record's model and id."""
+    authority = getattr(settings, "FEED_TAG_AUTHORITY", TAG_AUTHORITY_DEFAULT)
+    return f"tag:{authority}:{obj._meta.model_name}/{obj.pk}"
 
 
 def dates_text(item, start: str, end: str) -> str:

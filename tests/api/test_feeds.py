@@ -39,7 +39,9 @@ def test_instrument_feed_keeps_the_filters_and_says_them(client, catalogue):
     assert entry_links(feed) == ["http://testserver/en/instruments/irn-bio/"]
     entry = feed.find(f"{ATOM}entry")
     assert entry.find(f"{ATOM}title").text == "BIO – Biodiversity network"
-    assert entry.find(f"{ATOM}id").text == "http://testserver/en/instruments/irn-bio/"
+    assert entry.find(f"{ATOM}id").text == (
+        f"tag:international.cnrs.fr,2025:instrument/{catalogue.irn_bio.pk}"
+    )
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Biodiversity"]
     assert "China" in entry.find(f"{ATOM}summary").text
     alternate = feed.find(f"{ATOM}link[@rel='alternate']").get("href")
