@@ -210,16 +210,17 @@ class CountryDetailView(TemplateView):
             .select_related("office", "office__country")
             .order_by(F("end_year").desc(nulls_first=True), "-start_year", "office__name")
         )
+        # Records whose dates are not known are listed too, badged "status not known".
         instruments = list(
             records["instruments"]
-            .active(on)
+            .with_status("active", "unknown", on=on)
             .select_related("kind")
             .order_by("kind__order", "kind__code", "title", "slug")
         )
         ended_instruments = records["instruments"].ended(on).count()
         agreements = list(
             records["agreements"]
-            .active(on)
+            .with_status("active", "unknown", on=on)
             .prefetch_related(
                 Prefetch(
                     "parties",

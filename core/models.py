@@ -294,6 +294,45 @@ def check_end_after_start(instance: models.Model, *pairs: tuple[str, str]) -> No
         raise ValidationError(errors)
 
 
+class SourceNotes(models.Model):
+    """What the reference data says of a record beside its main source: its id there, the other
+    pages that state it, what the sources last reported of its state, where they disagree."""
+
+    data_id = models.CharField(
+        _("reference data id"),
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "The record's id in the reference data (fixtures/cooperation/); empty for a record "
+            "entered here."
+        ),
+    )
+    checked_on_precision = date_precision_field(_("last checked precision"))
+    other_source_urls = models.TextField(
+        _("other sources"),
+        blank=True,
+        help_text=_("Other pages that state the same facts, one address per line."),
+    )
+    reported_status = models.CharField(
+        _("status last reported"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the source says of the record's state at the source's date (\"renewed 2019\"), "
+            "as the source words it: a dated statement, not a current status."
+        ),
+    )
+    contradictions = models.TextField(
+        _("where the sources disagree"),
+        blank=True,
+        help_text=_("The values the sources give, and which source gives each."),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Publishable(models.Model):
     """A record that is a draft until a DERCI editor publishes it."""
 
@@ -416,8 +455,12 @@ class KeyFigureQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Publishable.Status.PUBLISHED)
 
+    def headline(self):
+        """The figures the home page shows."""
+        return self.filter(on_home_page=True)
 
-class KeyFigure(Publishable, Provenance, Audited):
+
+class KeyFigure(Publishable, Provenance, SourceNotes, Audited):
     """An officially published figure, with its source and date; never a live count."""
 
     # What ``compare_with`` may name: one of the portal's live counts, or ``kind:CODE`` for the
@@ -433,15 +476,35 @@ class KeyFigure(Publishable, Provenance, Audited):
         MORE_THAN = "more_than", pgettext_lazy("figure qualifier", "more than")
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_('The number; empty when the source writes no number ("the only", "first").'),
+    )
+    figure = models.CharField(
+        _("figure as written"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'The figure as the source writes it ("about 80", "5 of 7", "7th"); shown instead '
+            "of the value when given."
+        ),
+    )
     qualifier = models.CharField(
         _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("e.g. %"))
     label = models.CharField(_("label"), max_length=300)
     as_of = models.DateField(
-        _("as of"), help_text=_("Date (or start of the year) the figure describes.")
+        _("as of"),
+        null=True,
+        blank=True,
+        help_text=_("Date (or start of the year) the figure describes; empty when undated."),
     )
+    as_of_precision = date_precision_field(_("as-of date precision"))
     as_of_label = models.CharField(
         _("period"),
         max_length=100,
@@ -458,6 +521,13 @@ class KeyFigure(Publishable, Provenance, Audited):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    on_home_page = models.BooleanField(
+        _("on the home page"),
+        default=True,
+        help_text=_(
+            "Shown among the key figures of the home page (the catalogue's figures are not)."
+        ),
+    )
 
     objects = KeyFigureQuerySet.as_manager()
 
@@ -471,6 +541,8 @@ class KeyFigure(Publishable, Provenance, Audited):
 
     @property
     def display_value(self) -> str:
+        if self.figure or self.value is None:
+            return self.figure
         value = self.value.normalize()
         text = f"{value:f}"
         if "." in text:

@@ -12,6 +12,7 @@ from core.models import (
     Institute,
     Provenance,
     Publishable,
+    SourceNotes,
     Theme,
     check_end_after_start,
     date_precision_field,
@@ -42,6 +43,11 @@ class KindQuerySet(models.QuerySet):
 class Kind(Provenance):
     """A kind of cooperation instrument (IEA, IRP, IRN, IRL, UMIFRE…), with the names it replaced."""
 
+    class CnrsTool(models.TextChoices):
+        YES = "yes", _("CNRS cooperation tool")
+        NO = "no", _("Partner programme, not a CNRS cooperation tool")
+        UNKNOWN = "unknown", _("Code not given by the sources")
+
     code = models.CharField(
         _("code"), max_length=20, unique=True, help_text=_("Current acronym, upper case.")
     )
@@ -51,6 +57,16 @@ class Kind(Provenance):
         _("typical duration"), max_length=100, blank=True, help_text=_("e.g. 5 years.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    cnrs_tool = models.CharField(
+        _("CNRS cooperation tool"),
+        max_length=10,
+        choices=CnrsTool.choices,
+        default=CnrsTool.YES,
+        help_text=_(
+            "Whether the kind is one of CNRS's cooperation tools, a partner programme beside them "
+            "(Hubert Curien partnerships, IRD laboratories…), or a structure whose code no source gives."
+        ),
+    )
 
     objects = KindQuerySet.as_manager()
 
@@ -206,7 +222,7 @@ class InstrumentQuerySet(DatedQuerySet):
         return self._via("countries__sector__slug", slugs)
 
 
-class Instrument(Publishable, Provenance, Audited):
+class Instrument(Publishable, Provenance, SourceNotes, Audited):
     """One cooperation instrument: a network, a joint project or laboratory, a programme…"""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -214,6 +230,28 @@ class Instrument(Publishable, Provenance, Audited):
     title = models.CharField(_("title"), max_length=300)
     kind = models.ForeignKey(
         Kind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="instruments"
+    )
+    stated_code = models.CharField(
+        _("code as stated"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The code the best source uses (UMI, LIA…), when it is not the current kind's."
+        ),
+    )
+    former_codes = models.CharField(
+        _("former codes"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Other codes the record is known by (UMI for a unit now an IRL), separated by ; ."
+        ),
+    )
+    unit_numbers = models.CharField(
+        _("unit numbers"),
+        max_length=200,
+        blank=True,
+        help_text=_("CNRS unit codes the sources give (UMI 3654; IRL 2010), separated by ; ."),
     )
     start_on = models.DateField(_("start"), null=True, blank=True, db_index=True)
     start_on_precision = date_precision_field(_("start date precision"))
@@ -313,6 +351,31 @@ class Instrument(Publishable, Provenance, Audited):
             raise ValidationError({"slug": _("This slug is reserved for a page of the site.")})
         if self.pk and self.predecessor_id == self.pk:
             raise ValidationError({"predecessor": _("An instrument cannot precede itself.")})
+
+    def lineage_before(self) -> list["Instrument"]:
+        """The published structures this one grew out of, oldest first (a loop stops the walk)."""
+        chain, seen, earlier = [], {self.pk}, self.predecessor
+        while earlier is not None and earlier.pk not in seen and earlier.is_published:
+            chain.insert(0, earlier)
+            seen.add(earlier.pk)
+            earlier = earlier.predecessor
+        return chain
+
+    def lineage_after(self) -> list["Instrument"]:
+        """The published structures that continued this one, and theirs, in order."""
+        chain, seen, current = [], {self.pk}, [self]
+        while current:
+            later = list(
+                Instrument.objects.published()
+                .filter(predecessor__in=current)
+                .exclude(pk__in=seen)
+                .select_related("kind")
+                .order_by("start_on", "slug")
+            )
+            chain.extend(later)
+            seen.update(obj.pk for obj in later)
+            current = later
+        return chain
 
     @property
     def date_status(self) -> str:

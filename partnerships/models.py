@@ -16,6 +16,7 @@ from core.models import (
     DatePrecision,
     Provenance,
     Publishable,
+    SourceNotes,
     Theme,
     check_end_after_start,
     date_precision_field,
@@ -44,7 +45,7 @@ class InstitutionQuerySet(CatalogQuerySet):
         return self.filter(country__sector__slug__in=slugs)
 
 
-class Institution(Publishable, Provenance, Audited):
+class Institution(Publishable, Provenance, SourceNotes, Audited):
     """A partner organisation, foreign or French: academy, university, agency, laboratory…"""
 
     class Kind(models.TextChoices):
@@ -139,7 +140,7 @@ class AgreementQuerySet(DatedQuerySet):
         return self._via("parties__slug", slugs)
 
 
-class Agreement(Publishable, Provenance, Audited):
+class Agreement(Publishable, Provenance, SourceNotes, Audited):
     """A signed partnership between CNRS (or the French State) and foreign institutions."""
 
     class Kind(models.TextChoices):
@@ -148,6 +149,7 @@ class Agreement(Publishable, Provenance, Audited):
         ADMINISTRATIVE = "administrative", _("Administrative agreement")
         JOINT_CALL = "joint_call", _("Joint call agreement")
         INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental agreement")
+        BILATERAL = "bilateral", _("Bilateral agreement")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -262,7 +264,7 @@ class CallQuerySet(DatedQuerySet):
         return self._via("funders__slug", slugs)
 
 
-class Call(Publishable, Provenance, Audited):
+class Call(Publishable, Provenance, SourceNotes, Audited):
     """A call for joint projects, usually run under an agreement (the CNRS–NSFC call)."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -358,11 +360,17 @@ class MilestoneQuerySet(CatalogQuerySet):
         return self._via("countries__sector__slug", slugs)
 
 
-class Milestone(Publishable, Provenance, Audited):
+class Milestone(Publishable, Provenance, SourceNotes, Audited):
     """A dated event in the story of a cooperation (an agreement signed, a delegation's visit)."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Empty when the sources do not date the event."),
+    )
     date_precision = models.CharField(
         _("date precision"),
         max_length=5,

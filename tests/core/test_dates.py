@@ -384,6 +384,9 @@ def test_country_dossier_csv_starts_the_agreement_in_1978_10(client, loaded):
         CNRS_CAS: "1978-10",
         "france-china-st-agreement-1978": "1978-01",
         "cnrs-nsfc-cooperation-agreement": "",
+        # From the catalogue (fixtures/cooperation/agreements.csv), each at its precision.
+        "agreement-insmi-tsinghua-msc-2013": "2013-05-29",
+        "agreement-phc-cai-yuanpei-2009": "2009-11",
     }
 
 
@@ -408,10 +411,20 @@ def test_open_data_has_the_precision_beside_each_date(loaded, tmp_path):
 def test_reference_data_gives_each_date_the_precision_of_its_source(loaded):
     agreements = {
         a.slug: (a.signed_on_precision, a.renewed_on_precision)
-        for a in Agreement.objects.exclude(signed_on=None)
+        for a in Agreement.objects.exclude(signed_on=None).exclude(slug__startswith="agreement-")
     }
     call = Call.objects.get(slug="cnrs-nsfc-call-2024")
-    starts = {i.slug: i.start_on_precision for i in Instrument.objects.exclude(start_on=None)}
+    toml_instruments = Instrument.objects.exclude(start_on=None).filter(
+        slug__startswith="ir",
+        data_id__in=[
+            "",
+            "irc-imperial",
+            "irc-utokyo",
+            "irc-worlds-in-transitions",
+            "irn-cnrs-cas-biodiversity",
+        ],
+    )
+    starts = {i.slug: i.start_on_precision for i in toml_instruments}
 
     assert agreements == {
         "france-china-st-agreement-1978": ("month", "day"),
@@ -426,8 +439,15 @@ def test_reference_data_gives_each_date_the_precision_of_its_source(loaded):
         "irn-cnrs-cas-particle-physics": "month",
         "irc-imperial-college-london": "year",
         "irc-university-of-tokyo": "day",
-        "irc-university-of-sao-paulo": "year",
+        # The catalogue dates it to the day it was inaugurated (2024-03-27).
+        "irc-university-of-sao-paulo": "day",
     }
+    # The catalogue's dates keep their precision too (fixtures/cooperation/).
+    marc_bloch = Agreement.objects.get(slug="agreement-centre-marc-bloch-ev-2015")
+    assert (marc_bloch.signed_on, marc_bloch.signed_on_precision) == (
+        datetime.date(2015, 1, 1),
+        "year",
+    )
 
 
 def test_loading_again_leaves_the_precisions_unchanged(loaded):
@@ -440,10 +460,11 @@ def test_loading_again_leaves_the_precisions_unchanged(loaded):
         for line in output
         if line.split(":")[0] in {"Agreement", "Call", "Network", "Instrument"}
     ] == [
-        "Agreement: 0 created, 0 updated, 4 unchanged",
-        "Call: 0 created, 0 updated, 1 unchanged",
+        # The TOML records, then the catalogue's rows (and its 21 predecessor links).
+        "Agreement: 0 created, 0 updated, 110 unchanged",
+        "Call: 0 created, 0 updated, 35 unchanged",
         "Network: 0 created, 0 updated, 1 unchanged",
-        "Instrument: 0 created, 0 updated, 13 unchanged",
+        "Instrument: 0 created, 0 updated, 277 unchanged",
     ]
     assert history_rows() == history_before
 

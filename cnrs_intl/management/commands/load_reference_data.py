@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django_countries import countries as iso_countries
 from modeltranslation.translator import NotRegistered, translator
 
+from cnrs_intl.cooperation import CooperationLoader
 from core.models import DatePrecision, Institute, KeyFigure, Publishable, Theme
 from instruments.models import Instrument, Kind, LegacyName, Network
 from offices.models import Country, Coverage, Office, Sector
@@ -199,6 +200,9 @@ class ReferenceLoader:
         self.cache: dict[tuple[type, str], models.Model] = {}
         self.stats: dict[str, Counter] = {}
         self.rows: dict[tuple, dict[tuple, models.Model]] = {}
+        # What each TOML record gives, by (model, natural key): a catalogue row describing the
+        # same record fills only the rest.
+        self.given: dict[tuple, set[str]] = {}
         self.now = timezone.now()
 
     # ------------------------------------------------------------------ files
@@ -226,6 +230,7 @@ class ReferenceLoader:
             self.load_file(name, sections)
             if name == COUNTRIES_AFTER:
                 self.load_countries()
+        CooperationLoader(self).run()
 
     def summary(self) -> list[str]:
         return [
@@ -390,6 +395,7 @@ class ReferenceLoader:
         values, m2m = self.values(path, record, section, data)
         values.update(provenance)
         self.check_record(path, record, section, key, values, children)
+        self.given[(section.model, key)] = set(values) | set(m2m)
         obj = self.upsert(path, record, section.model, {section.key: key}, values, m2m)
         if section.children == "coverage":
             self.load_coverages(path, record, obj, children, provenance)
