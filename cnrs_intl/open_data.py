@@ -29,6 +29,7 @@ from core.exports import (
     SEPARATOR,
     Column,
     institute_columns,
+    join_items,
     public_institutes,
     public_themes,
     theme_columns,
@@ -222,7 +223,7 @@ def csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return SEPARATOR.join(str(item) for item in value)
+        return join_items(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -446,7 +447,9 @@ def readme(counts, generated, since=None, changes=None) -> str:
         "## Files",
         "",
         "Each resource comes as `<name>.json` (an array of objects) and `<name>.csv` (UTF-8, "
-        f"comma-separated, one row per record, lists joined with `{SEPARATOR.strip()} `). "
+        f"comma-separated, one row per record, lists joined with `{SEPARATOR.strip()} `; a value "
+        'containing `;` or `"` is put in double quotes, its quotes doubled: read a list cell with '
+        "`csv.reader([cell], delimiter=';', skipinitialspace=True)`). "
         "Records point to each other by identifier (slug, code, or lower-case ISO 3166-1 "
         "alpha-2 country code). Translated text comes in two columns, `_fr` and `_en`. "
         "Dates are ISO 8601, as precisely as their source gives them: a date known only to the "

@@ -7,6 +7,7 @@ What this module adds around them: pagination with bounded ``page_size``, ``modi
 """
 
 import datetime
+import difflib
 import re
 
 import django_filters
@@ -85,6 +86,27 @@ def parse_modified_since(raw: str) -> datetime.datetime | None:
         return moment.astimezone(datetime.UTC)
     except (ValueError, OverflowError):
         return None
+
+
+# -- parameters --------------------------------------------------------------------------------
+
+
+def unknown_parameters_error(unknown, known) -> ValidationError:
+    """A 400 naming each parameter the resource does not take, with the closest known one."""
+    known = sorted(known)
+    errors = {}
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=1)
+        if close:
+            message = _(
+                "Unknown parameter; did you mean “%(close)s”? This resource takes: %(known)s."
+            )
+        else:
+            message = _("Unknown parameter. This resource takes: %(known)s.")
+        errors[name[:60]] = [
+            str(message % {"close": close[0] if close else "", "known": ", ".join(known)})
+        ]
+    return ValidationError(errors)
 
 
 # -- filtering ---------------------------------------------------------------------------------
@@ -537,13 +559,17 @@ def precision_field(date_field: str, *, allow_null=True):
 
 def created_field():
     return serializers.DateTimeField(
-        source="created_at", help_text="When the record was created in the catalogue."
+        source="created_at",
+        default_timezone=datetime.UTC,
+        help_text="When the record was created in the catalogue (ISO 8601, UTC).",
     )
 
 
 def modified_field():
     return serializers.DateTimeField(
-        source="updated_at", help_text="When the record was last modified."
+        source="updated_at",
+        default_timezone=datetime.UTC,
+        help_text="When the record was last modified (ISO 8601, UTC).",
     )
 
 
@@ -593,6 +619,7 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
                 "lang",
                 _("Expected one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)},
             )
+        self.check_parameters(request)
         # The catalogue has not changed since the client's copy: answer before reading it.
         self.last_modified_seconds = conditional.timestamp(conditional.catalogue_moment())
         if conditional.unchanged_since_asked(request, self.last_modified_seconds):
@@ -602,6 +629,25 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
         if isinstance(exc, NotModified):
             return Response(status=304)
         return super().handle_exception(exc)
+
+    def known_parameters(self) -> set[str]:
+        """The query parameters this action takes; any other answers 400 naming it."""
+        known = {"lang"}
+        if getattr(self, "action", None) == "list":
+            if self.filterset_class is not None:
+                known |= set(self.filterset_class.base_filters)
+            if self.modified_field:
+                known.add("modified_since")
+            paginator = self.paginator
+            if paginator is not None:
+                known |= {paginator.page_query_param, paginator.page_size_query_param}
+        return known
+
+    def check_parameters(self, request):
+        known = self.known_parameters()
+        unknown = [name for name in request.query_params if name not in known]
+        if unknown:
+            raise unknown_parameters_error(unknown, known)
 
     def normalize_lookup(self, value: str) -> str:
         return value

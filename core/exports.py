@@ -28,6 +28,7 @@ from core.models import DateStatus, Institute, Theme, today
 
 BOM = "\ufeff"
 SEPARATOR = "; "
+QUOTED = ('"', ";")
 CHUNK_SIZE = 500
 LANGUAGES = ("fr", "en")
 
@@ -144,15 +145,32 @@ def reference_source_columns() -> list[Column]:
 # -- cells ---------------------------------------------------------------------------------------
 
 
+def join_items(items) -> str:
+    """Several values in one cell, separated by ``; ``; a value containing ``;`` or ``"`` is put
+    in double quotes, its own quotes doubled, as CSV does (``"Smith; Jones lab"; CAS``), so
+    ``csv.reader([cell], delimiter=";", skipinitialspace=True)`` gives the values back."""
+    parts = []
+    for item in items:
+        text = str(item)
+        if any(mark in text for mark in QUOTED) or text != text.strip():
+            text = '"' + text.replace('"', '""') + '"'
+        parts.append(text)
+    return SEPARATOR.join(parts)
+
+
 def plain(value):
-    """A cell's value for CSV and XLSX: text, number or date; lists joined; moments local."""
+    """A cell's value for CSV and XLSX: text, number or date; lists joined; moments in UTC.
+
+    A moment (``created``, ``modified``) is written in UTC, to the second: ISO 8601 with ``Z`` in
+    CSV (``2024-06-01T08:00:00Z``), a date-time cell shown the same way in XLSX.
+    """
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return SEPARATOR.join(str(plain(item)) for item in value if item not in (None, ""))
+        return join_items(plain(item) for item in value if item not in (None, ""))
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
-            value = timezone.localtime(value)
+            value = value.astimezone(datetime.UTC)
         return value.replace(microsecond=0, tzinfo=None)
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
@@ -163,7 +181,9 @@ def plain(value):
 
 def as_text(value) -> str:
     value = plain(value)
-    if isinstance(value, datetime.datetime | datetime.date):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat() + "Z"
+    if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
 
@@ -213,6 +233,7 @@ def csv_response(filename: str, header, rows) -> StreamingHttpResponse:
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MOMENT_FORMAT = 'yyyy-mm-dd"T"hh:mm:ss"Z"'
 
 
 def xlsx_cell(value):
@@ -224,6 +245,17 @@ def xlsx_cell(value):
     if isinstance(value, decimal.Decimal):
         return float(value)
     return value
+
+
+def xlsx_moment(sheet, value):
+    """A UTC moment as a date-time cell that says so (``2024-06-01T08:00:00Z``)."""
+    if not isinstance(value, datetime.datetime):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = XLSX_MOMENT_FORMAT
+    return cell
 
 
 def sheet_title(text: str) -> str:
@@ -245,7 +277,7 @@ def xlsx_response(filename: str, sheets) -> FileResponse:
         sheet = workbook.create_sheet(sheet_title(title))
         sheet.append([str(label) for label in header])
         for row in rows:
-            sheet.append([xlsx_cell(value) for value in row])
+            sheet.append([xlsx_moment(sheet, xlsx_cell(value)) for value in row])
     if not workbook.worksheets:
         workbook.create_sheet("Sheet")
     spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)

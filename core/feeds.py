@@ -4,6 +4,8 @@ Each feed filters with the list's FilterSet, so an attaché subscribes to exactl
 see (``/en/feeds/instruments/?country=cn&theme=biodiversity``); a meaningless value answers 400.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import NoReverseMatch, reverse
@@ -101,16 +103,21 @@ class CatalogFeed(Feed):
         return ""
 
     def item_pubdate(self, item):
-        return item.published_at or item.created_at
+        return as_utc(item.published_at or item.created_at)
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return as_utc(item.updated_at)
 
     def item_categories(self, item):
         return [str(theme) for theme in getattr(item, "theme_list", [])]
 
     def item_author_name(self, item):
         return "CNRS"
+
+
+def as_utc(moment):
+    """Feeds write moments in UTC, like the API and the files."""
+    return moment.astimezone(datetime.UTC) if moment is not None else None
 
 
 TAG_AUTHORITY_DEFAULT = "international.cnrs.fr,2025"

@@ -56,7 +56,8 @@ def instrument_json_ld(request, instrument):
         "@id": url,
         "url": url,
         "name": instrument.title,
-        "additionalType": instrument.kind.name,
+        # A URL, as schema.org wants: the public list of instruments of this kind.
+        "additionalType": request.build_absolute_uri(instrument.kind.get_absolute_url()),
         "parentOrganization": CNRS,
     }
     if instrument.acronym:

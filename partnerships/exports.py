@@ -44,6 +44,7 @@ def public_agreements():
 def public_calls():
     return (
         Call.objects.published()
+        .open_first()
         .select_related("agreement", "office")
         .prefetch_related(
             published_prefetch("funders", Institution, "country", to_attr="public_funders"),

@@ -5,7 +5,6 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from instruments.models import Instrument
 from tests.factories import InstrumentFactory, KindFactory
@@ -49,6 +48,10 @@ DRAFTS = [
     ("call", {"slug": "draft-call"}),
     ("milestone", {"slug": "draft-milestone"}),
 ]
+
+
+def utc_text(moment) -> str:
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def slugs(items, key="slug"):
@@ -239,8 +242,9 @@ def test_records_carry_created_and_modified_timestamps(client, catalogue):
 
     body = client.get(reverse("api:instrument-detail", kwargs={"slug": "irn-bio"})).json()
 
-    assert body["created"] == timezone.localtime(instrument.created_at).isoformat()
-    assert body["modified"] == timezone.localtime(instrument.updated_at).isoformat()
+    assert body["created"] == utc_text(instrument.created_at)
+    assert body["modified"] == utc_text(instrument.updated_at)
+    assert body["modified"].endswith("Z")
 
 
 def test_lang_parameter_chooses_english(client, catalogue):

@@ -582,7 +582,7 @@ def test_instrument_detail_describes_itself_in_json_ld_and_opengraph(client):
         "@id": "http://testserver/en/instruments/main/",
         "url": "http://testserver/en/instruments/main/",
         "name": "Main instrument",
-        "additionalType": "Kind IRN",
+        "additionalType": "http://testserver/en/instruments/?kind=IRN",
         "parentOrganization": {
             "@type": "ResearchOrganization",
             "name": "CNRS",
