@@ -2,7 +2,8 @@
 
 The engine is ``core.search``; this registry lives in the site layer because it names every domain
 app's models. ``core/migrations/0003_search_indexes.py`` froze these documents into its GIN
-indexes: change both with a new migration (a test compares them).
+indexes, ``0006_instrument_search_codes.py`` the instrument's unit numbers and codes: change a
+document with a new migration (a test compares them).
 """
 
 from core.search import register_documents
@@ -14,7 +15,7 @@ SEARCH_DOCUMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         "B": ("description_fr", "description_en"),
     },
     "instruments.instrument": {
-        "A": ("acronym", "title_fr", "title_en"),
+        "A": ("acronym", "title_fr", "title_en", "unit_numbers", "former_codes", "stated_code"),
         "B": ("summary_fr", "summary_en", "coordinators"),
     },
     "instruments.network": {

@@ -297,7 +297,17 @@ def _search_groups():
             "instruments",
             _("Instruments"),
             Instrument.objects.published().select_related("kind"),
-            ("title_fr", "title_en", "acronym", "summary_fr", "summary_en", "coordinators"),
+            (
+                "title_fr",
+                "title_en",
+                "acronym",
+                "unit_numbers",
+                "former_codes",
+                "stated_code",
+                "summary_fr",
+                "summary_en",
+                "coordinators",
+            ),
             "instruments:list",
         ),
         (

@@ -305,7 +305,19 @@ def test_typo_fallback_uses_the_trigram_indexes():
     )
 
 
-def test_the_search_index_migration_matches_the_search_documents():
-    migration = importlib.import_module("core.migrations.0003_search_indexes")
+def test_the_search_index_migrations_match_the_search_documents():
+    """0003 froze every document; later migrations rebuilt some (0006: the instrument's)."""
+    frozen = dict(importlib.import_module("core.migrations.0003_search_indexes").SEARCH_DOCUMENTS)
+    frozen.update(
+        importlib.import_module("core.migrations.0006_instrument_search_codes").SEARCH_DOCUMENTS
+    )
 
-    assert migration.SEARCH_DOCUMENTS == SEARCH_DOCUMENTS
+    assert frozen == SEARCH_DOCUMENTS
+
+
+def test_unit_numbers_and_former_codes_find_the_record(client, db):
+    InstrumentFactory(slug="poncelet-like", unit_numbers="UMI 2615", former_codes="UMI")
+    InstrumentFactory(slug="unrelated", unit_numbers="IRL 2010")
+
+    assert groups(search(client, "UMI 2615"))["instruments"] == ["poncelet-like"]
+    assert groups(search(client, "2010"))["instruments"] == ["unrelated"]
