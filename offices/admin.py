@@ -385,7 +385,7 @@ class OfficeAdmin(OfficeScopedMixin, PublishableAdmin):
                     "slug",
                     ("city_fr", "city_en"),
                     ("country", "sector"),
-                    ("opened", "closed"),
+                    ("opened", "closed", "closed_year_unknown"),
                     "predecessor",
                     "order",
                 ],

@@ -87,17 +87,22 @@ class Country(models.Model):
         return str(self.code).lower()
 
 
+def not_closed(prefix: str = "") -> Q:
+    """Offices (through ``prefix``, e.g. ``office__``) with neither a closing year nor a
+    closure at an unknown date: the one test of whether an office is open."""
+    return Q(**{f"{prefix}closed__isnull": True, f"{prefix}closed_year_unknown": False})
+
+
 class OfficeQuerySet(CatalogQuerySet):
     country_lookup = "coverages__country__code"
     theme_lookup = None
 
-    def open(self, on_year=None):
-        year = on_year or today().year
-        return self.filter(Q(closed__isnull=True) | Q(closed__gte=year), is_closed=False)
+    def open(self):
+        """Offices that have not closed, in a known year or at an unknown date."""
+        return self.filter(not_closed())
 
-    def closed_offices(self, on_year=None):
-        year = on_year or today().year
-        return self.filter(Q(closed__lt=year) | Q(is_closed=True))
+    def closed_offices(self):
+        return self.exclude(not_closed())
 
     def in_sector(self, *slugs):
         return self.filter(sector__slug__in=slugs)
@@ -128,11 +133,12 @@ class Office(Publishable, Provenance, Audited):
         validators=YEAR_VALIDATORS,
         help_text=_("For an office that closed or moved; empty while it is open."),
     )
-    is_closed = models.BooleanField(
-        _("closed"),
+    closed_year_unknown = models.BooleanField(
+        _("closed, year unknown"),
         default=False,
         help_text=_(
-            "Tick for an office that has closed or moved, even when the closing year is unknown."
+            "For an office that closed or moved when no source gives the year; the closing "
+            "year then stays empty."
         ),
     )
     predecessor = models.ForeignKey(
@@ -191,19 +197,14 @@ class Office(Publishable, Provenance, Audited):
                 name="%(app_label)s_%(class)s_photo_has_credit",
             ),
             models.CheckConstraint(
-                condition=Q(closed__isnull=True) | Q(is_closed=True),
-                name="%(app_label)s_%(class)s_closing_year_means_closed",
+                condition=Q(closed__isnull=True) | Q(closed_year_unknown=False),
+                name="%(app_label)s_%(class)s_closing_year_or_unknown",
             ),
         ]
-        indexes = [models.Index(fields=["closed"]), models.Index(fields=["is_closed"])]
+        indexes = [models.Index(fields=["closed"])]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if self.closed:
-            self.is_closed = True
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("offices:detail", kwargs={"slug": self.slug})
@@ -213,8 +214,15 @@ class Office(Publishable, Provenance, Audited):
         check_end_after_start(self, ("opened", "closed"))
         if self.photo and not self.photo_credit:
             raise ValidationError({"photo_credit": _("A photo needs a credit line.")})
-        if self.closed:
-            self.is_closed = True
+        if self.closed is not None and self.closed_year_unknown:
+            raise ValidationError(
+                {"closed_year_unknown": _("Give the closing year or tick this, not both.")}
+            )
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed in ``closed`` or, without a year, at an unknown date (``closed_year_unknown``)."""
+        return self.closed is not None or self.closed_year_unknown
 
     @property
     def is_open(self) -> bool:
@@ -241,15 +249,13 @@ class CoverageQuerySet(models.QuerySet):
         return self.filter(
             Q(start_year__isnull=True) | Q(start_year__lte=year),
             Q(end_year__isnull=True) | Q(end_year__gte=year),
-            Q(office__is_closed=False) | Q(office__closed__gte=year),
+            not_closed("office__") | Q(office__closed__gte=year),
         )
 
     def past(self, on_year=None):
         year = on_year or today().year
         return self.filter(
-            Q(end_year__lt=year)
-            | Q(office__closed__lt=year)
-            | Q(office__is_closed=True, office__closed__isnull=True)
+            Q(end_year__lt=year) | Q(office__closed__lt=year) | Q(office__closed_year_unknown=True)
         )
 
 
@@ -311,7 +317,7 @@ class Coverage(Provenance):
         year = today().year
         office = self.office
         return (
-            (not office.is_closed or (office.closed is not None and office.closed >= year))
+            (office.is_open or (office.closed is not None and office.closed >= year))
             and (self.start_year is None or self.start_year <= year)
             and (self.end_year is None or self.end_year >= year)
         )

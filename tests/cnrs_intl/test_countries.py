@@ -103,7 +103,7 @@ def china_dossier():
     CoverageFactory(office=hanoi, country=china, start_year=1990, end_year=1994)
     # Closed at an unknown date: it covered China once, it does not now.
     moscow = OfficeFactory(
-        slug="moscow", name_en="Moscow office", country=china, opened=1980, is_closed=True
+        slug="moscow", name_en="Moscow office", country=china, opened=1980, closed_year_unknown=True
     )
     CoverageFactory(office=moscow, country=china, start_year=1980)
     secret = OfficeFactory(slug="secret", name_en="Secret office", country=china, status="draft")

@@ -87,7 +87,7 @@ def test_office_list_groups_open_offices_by_sector_with_their_countries(client):
 def test_office_list_leaves_out_drafts_and_lists_former_offices_apart(client):
     rio = OfficeFactory(slug="rio", name_en="Rio office", opened=2010, closed=2020)
     sao_paulo = OfficeFactory(slug="sao-paulo", name_en="Sao Paulo office", predecessor=rio)
-    OfficeFactory(slug="moscow", name_en="Moscow office", opened=1990, is_closed=True)
+    OfficeFactory(slug="moscow", name_en="Moscow office", opened=1990, closed_year_unknown=True)
     OfficeFactory(slug="secret", name_en="Secret office", status="draft")
 
     response = client.get(url("offices:list"))
@@ -133,7 +133,7 @@ def test_former_offices_show_only_the_years_known_and_no_city_their_name_says(
         city_en="Moscow",
         city_fr="Moscou",
         opened=None,
-        is_closed=True,
+        closed_year_unknown=True,
     )
 
     response = client.get(url("offices:list", lang=lang))
