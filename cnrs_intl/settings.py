@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "health_check",
     "core",
     "offices",
@@ -88,6 +91,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in sessions end after 30 minutes idle or 12 hours in all (core/staff_auth.py).
+    "core.staff_auth.SessionLimitsMiddleware",
+    # Staff second factor: django-otp marks the verified session, ours enforces it.
+    "django_otp.middleware.OTPMiddleware",
+    "core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -190,6 +198,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
+# A form refused for its CSRF token: the site's 403 page, logged (cnrs_intl/errors.py).
+CSRF_FAILURE_VIEW = "cnrs_intl.errors.csrf_failure"
 
 # Staff typing "www.example.org" in a URL field mean https (Django 6's default, opted into now).
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -201,7 +211,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Staff sessions: the cookie lasts 12 hours at most; SessionLimitsMiddleware ends a session
+# idle for 30 minutes, or 12 hours after sign-in whatever the activity.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
 if not DEBUG:
+    # __Host-: sent only over HTTPS, to this host, for the whole site (no Domain, Path=/).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
@@ -212,25 +230,48 @@ if not DEBUG:
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
+        # Nothing unless allowed below.
+        "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "media-src": ["'self'"],
         "object-src": ["'none'"],
-        "base-uri": ["'self'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
 }
 
-# django-axes: lock an account/address pair after five failures, for an hour.
+# The reverse proxies in front of the application that append the address they see to
+# X-Forwarded-For (nginx: 1). The client's address is read through exactly that many, by
+# django-axes, the API throttle and the security log alike (core.security.client_ip); 0 = none,
+# the connection's address is the client's. API_NUM_PROXIES is its former name.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or os.environ.get("API_NUM_PROXIES") or 0)
+
+# django-axes: lock a username + client address pair after five failures, for an hour (further
+# failures do not restart the hour); and, whatever the address, an account after
+# LOGIN_ACCOUNT_FAILURE_CAP failures within LOGIN_ACCOUNT_FAILURE_WINDOW seconds. Both answer 429.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
+AXES_HANDLER = "core.staff_auth.AccountCapHandler"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip_for_axes"
+AXES_LOCKOUT_TEMPLATE = "429.html"
+LOGIN_ACCOUNT_FAILURE_CAP = 100
+LOGIN_ACCOUNT_FAILURE_WINDOW = 60 * 60
+
+# Staff second factor (core/two_factor.py): always in production; in debug when asked for.
+STAFF_REQUIRE_2FA = (not DEBUG) or env_bool("DJANGO_STAFF_2FA", False)
+OTP_TOTP_ISSUER = "CNRS International"
 
 # The API is read-only and public: CORS lets other sites read it, never write.
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -239,10 +280,18 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# Security events (core.security.security_event) are JSON lines on their own logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.security.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
@@ -253,8 +302,8 @@ if TESTING:
 # -- API: Django REST framework and drf-spectacular (issue 5) ---------------------------------
 # Read-only and public: no authentication (drafts never reach the API), JSON only, anonymous
 # clients throttled per address through the cache (API_ANON_RATE, e.g. "120/min").
-# API_NUM_PROXIES: how many reverse proxies append to X-Forwarded-For in front of the app,
-# so the throttle sees the client's address rather than the proxy's.
+# TRUSTED_PROXIES (above): how many reverse proxies append to X-Forwarded-For in front of the
+# app, so the throttle sees the client's address rather than the proxy's.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -265,9 +314,9 @@ REST_FRAMEWORK = {
     # the rate at each request; naming it here would import core.api while DRF loads.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"])
-    if os.environ.get("API_NUM_PROXIES")
-    else None,
+    # core.api.AnonymousThrottle reads the address through core.security.client_ip; this is for
+    # DRF's own throttles, with the same trusted proxies (0: never believe X-Forwarded-For).
+    "NUM_PROXIES": TRUSTED_PROXIES,
     # The catalogue's viewsets set core.api.CatalogAutoSchema themselves (lang, 400/404/429).
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "URL_FORMAT_OVERRIDE": None,

@@ -7,10 +7,14 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from cnrs_intl import open_data, partnership_urls, views
+from cnrs_intl import errors, open_data, partnership_urls, views
 from cnrs_intl.sitemaps import SITEMAPS
+from core import two_factor
 
 urlpatterns = [
+    # Staff second factor, before the admin's own URLs (core/two_factor.py).
+    path(f"{settings.ADMIN_URL}two-factor/", two_factor.verify, name="two-factor-verify"),
+    path(f"{settings.ADMIN_URL}two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
@@ -57,3 +61,7 @@ urlpatterns += i18n_patterns(
     path("open-data/<str:name>", open_data.download_file, name="open-data-file"),
     prefix_default_language=True,
 )
+
+# Error pages in the site's layout (cnrs_intl/errors.py); 404 and 500 are Django's own views with
+# templates/404.html and 500.html, 400 with templates/400.html.
+handler403 = errors.permission_denied

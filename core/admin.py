@@ -47,6 +47,7 @@ from core.models import (
     Theme,
     today,
 )
+from core.security import security_event
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 PROVENANCE_FIELDSET = (
@@ -212,6 +213,18 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
 
     def has_undelete_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_delete_permission(request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        # Staff taking data out of the workbench: a security event (what, never the rows).
+        security_event(
+            "staff_export",
+            request,
+            outcome="success",
+            model=self.model._meta.label,
+            format=file_format.get_title(),
+        )
+        return data
 
     # -- links on the pages --
 

@@ -8,6 +8,7 @@ What this module adds around them: pagination with bounded ``page_size``, ``modi
 
 import datetime
 import difflib
+import logging
 import re
 
 import django_filters
@@ -35,6 +36,9 @@ from rest_framework.throttling import AnonRateThrottle
 from core import conditional
 from core.filters import CatalogFilterSet, MultiValueFilter, YearFilter
 from core.models import DatePrecision, Institute, Theme
+from core.security import client_ip
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 PAGE_SIZE = 20
@@ -332,10 +336,25 @@ class CatalogPagination(PageNumberPagination):
 
 
 class AnonymousThrottle(AnonRateThrottle):
-    """Anonymous clients per address; the rate is read at each request (``API_ANON_RATE``)."""
+    """Anonymous clients per address; the rate is read at each request (``API_ANON_RATE``).
+
+    The address is the client's, read through ``TRUSTED_PROXIES`` only (``core.security``): a
+    client rotating ``X-Forwarded-For`` is still one client. With the cache unreachable the
+    request is let through (and logged), never answered 500.
+    """
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # the cache backend's own errors, whatever the backend
+            logger.warning("API throttle: cache unreachable, request let through", exc_info=True)
+            return True
 
 
 # -- schema ------------------------------------------------------------------------------------

@@ -43,3 +43,45 @@ def test_the_default_rate_comes_from_the_environment():
 
     expected = os.environ.get("API_ANON_RATE", "120/min")
     assert project_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == expected
+
+
+def _one_a_minute(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/min"},
+    }
+
+
+def test_rotating_forwarded_for_does_not_bypass_the_throttle(client, db, settings):
+    """Without trusted proxies (the default) X-Forwarded-For is the client's own words."""
+    _one_a_minute(settings)
+    settings.TRUSTED_PROXIES = 0
+    url = reverse("api:theme-list")
+
+    first = client.get(url, HTTP_X_FORWARDED_FOR="192.0.2.10")
+    second = client.get(url, HTTP_X_FORWARDED_FOR="192.0.2.11")
+
+    assert first.status_code == HTTPStatus.OK
+    assert second.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_behind_one_proxy_clients_are_told_apart_and_forgeries_ignored(client, db, settings):
+    _one_a_minute(settings)
+    settings.TRUSTED_PROXIES = 1
+    url = reverse("api:theme-list")
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+
+    alice = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+    bob = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
+    alice_forging = client.get(url, HTTP_X_FORWARDED_FOR="10.1.1.1, 203.0.113.1", **proxy)
+
+    assert alice.status_code == HTTPStatus.OK
+    assert bob.status_code == HTTPStatus.OK
+    assert alice_forging.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_one_setting_for_axes_and_the_throttle():
+    from django.conf import settings
+
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.security.client_ip_for_axes"
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == settings.TRUSTED_PROXIES
