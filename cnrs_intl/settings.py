@@ -277,6 +277,17 @@ OTP_TOTP_ISSUER = "CNRS International"
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Scripts on other sites may read the validators (conditional requests) and the rate left.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+]
+# Cache-Control max-age of anonymous reads (API, feeds, downloads, open data), in seconds.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 

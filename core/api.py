@@ -357,6 +357,21 @@ class AnonymousThrottle(AnonRateThrottle):
             return True
 
 
+def rate_limit_headers(response, throttles) -> None:
+    """``X-RateLimit-Limit`` (requests per window), ``X-RateLimit-Remaining`` and
+    ``X-RateLimit-Reset`` (seconds until a request is counted out of the window)."""
+    for throttle in throttles:
+        history = getattr(throttle, "history", None)
+        limit = getattr(throttle, "num_requests", None)
+        if history is None or not limit:
+            continue  # no rate, or the cache could not be read
+        response.headers["X-RateLimit-Limit"] = str(limit)
+        response.headers["X-RateLimit-Remaining"] = str(max(limit - len(history), 0))
+        reset = throttle.duration - (throttle.now - history[-1]) if history else 0
+        response.headers["X-RateLimit-Reset"] = str(max(int(reset + 0.999), 0))
+        return
+
+
 # -- schema ------------------------------------------------------------------------------------
 
 VALIDATION_ERROR_SCHEMA = {
@@ -372,6 +387,33 @@ DETAIL_ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
+}
+
+
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": {
+        "description": "Requests allowed per window to this address (`API_ANON_RATE`).",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Reset": {
+        "description": "Seconds until the oldest request counted leaves the window.",
+        "schema": {"type": "integer"},
+    },
+}
+CACHE_HEADERS = {
+    "ETag": {
+        "description": "Send it back in `If-None-Match`: 304 when nothing changed.",
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {
+        "description": "The catalogue's last change; send it back in `If-Modified-Since`.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {"description": "`public, max-age=60`.", "schema": {"type": "string"}},
 }
 
 
@@ -432,13 +474,21 @@ class CatalogAutoSchema(AutoSchema):
                 "description": "No published record has this identifier.",
                 "content": {"application/json": {"schema": detail}},
             }
+        if "200" in responses:
+            responses["200"]["headers"] = {**RATE_LIMIT_HEADERS, **CACHE_HEADERS}
+        responses["304"] = {
+            "description": "Nothing changed since the client's copy (`If-None-Match`, "
+            "`If-Modified-Since`): no body.",
+            "headers": {**RATE_LIMIT_HEADERS, **CACHE_HEADERS},
+        }
         responses["429"] = {
             "description": "Too many requests from this address: wait `Retry-After` seconds.",
             "headers": {
                 "Retry-After": {
                     "description": "Seconds to wait before the next request.",
                     "schema": {"type": "integer"},
-                }
+                },
+                **RATE_LIMIT_HEADERS,
             },
             "content": {"application/json": {"schema": detail}},
         }
@@ -623,6 +673,7 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
                 response.render()
         response.headers["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language"])
+        rate_limit_headers(response, getattr(self, "used_throttles", ()))
         seconds = self.last_modified_seconds
         if response.status_code == 304:
             return conditional.public_headers(response, last_modified_seconds=seconds)
@@ -643,6 +694,11 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
         self.last_modified_seconds = conditional.timestamp(conditional.catalogue_moment())
         if conditional.unchanged_since_asked(request, self.last_modified_seconds):
             raise NotModified
+
+    def get_throttles(self):
+        # Kept, so the response can say how many requests are left (``X-RateLimit-*``).
+        self.used_throttles = super().get_throttles()
+        return self.used_throttles
 
     def handle_exception(self, exc):
         if isinstance(exc, NotModified):

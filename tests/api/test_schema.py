@@ -48,7 +48,7 @@ def test_schema_describes_every_list_parameter(client, db, prefix, viewset, base
     if viewset.modified_field:
         expected.append("modified_since")
     assert sorted(names) == sorted(expected)
-    assert set(operation["responses"]) == {"200", "400", "429"}
+    assert set(operation["responses"]) == {"200", "304", "400", "429"}
     assert operation["responses"]["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
 
 
@@ -78,7 +78,7 @@ def test_schema_documents_detail_errors(client, db, prefix, viewset, basename):
 
     key = viewset.lookup_url_kwarg or viewset.lookup_field
     operation = schema["paths"][f"/api/v1/{prefix}/{{{key}}}/"]["get"]
-    assert set(operation["responses"]) == {"200", "400", "404", "429"}
+    assert set(operation["responses"]) == {"200", "304", "400", "404", "429"}
     assert [p["name"] for p in operation["parameters"]] == [key, "lang", "Accept-Language"]
 
 
