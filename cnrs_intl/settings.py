@@ -143,8 +143,17 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Tests clear the cache: their own prefix keeps a served site's keys out of reach.
             "KEY_PREFIX": "cnrs_intl_test" if TESTING else "cnrs_intl",
+            # Redis unreachable: the cache fails open (a miss, a write dropped, logged) and the
+            # site and the API answer from the database; /healthz says 503 "cache".
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "cnrs_intl.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
