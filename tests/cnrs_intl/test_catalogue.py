@@ -8,19 +8,17 @@ dates is "status not known" on its page, in the API, the CSV download and the fe
 
 import csv
 import io
-import shutil
 from collections import Counter
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.core.management import CommandError
 
 from core.models import KeyFigure
 from instruments.models import Instrument
 from partnerships.models import Agreement, Call, Institution, Milestone
+from tests.reference_data import load_reference_data
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DATA = FIXTURES / "cooperation"
@@ -37,29 +35,6 @@ def rows(name: str) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def load(fixtures_dir: Path = FIXTURES) -> str:
-    out = StringIO()
-    call_command("load_reference_data", fixtures_dir=str(fixtures_dir), stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def first_load(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        load()
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def loaded(db):
-    """The reference data, as loaded once for the module."""
-
-
 @pytest.mark.parametrize(
     ("name", "model"),
     [
@@ -71,7 +46,7 @@ def loaded(db):
         ("instruments.csv", Instrument),
     ],
 )
-def test_every_row_of_the_catalogue_is_one_record(loaded, name, model):
+def test_every_row_of_the_catalogue_is_one_record(reference_db, name, model):
     ids = [row["id"] for row in rows(name)]
     assert len(ids) == len(set(ids))
     loaded_ids = set(model.objects.exclude(data_id="").values_list("data_id", flat=True))
@@ -79,7 +54,7 @@ def test_every_row_of_the_catalogue_is_one_record(loaded, name, model):
     assert model.objects.filter(data_id__in=ids).count() == len(ids)
 
 
-def test_instruments_per_kind_are_the_rows_per_current_kind(loaded):
+def test_instruments_per_kind_are_the_rows_per_current_kind(reference_db):
     expected = Counter(
         row["kind_current"] or {"unknown": "OTHER", "no": "PROGRAMME"}[row["cnrs_tool"]]
         for row in rows("instruments.csv")
@@ -92,14 +67,14 @@ def test_instruments_per_kind_are_the_rows_per_current_kind(loaded):
     assert Instrument.objects.get(slug="lab-liama").kind.cnrs_tool == "unknown"
 
 
-def test_merged_rows_keep_the_existing_slug(loaded):
+def test_merged_rows_keep_the_existing_slug(reference_db):
     for data_id, slug in MERGED.items():
         assert Instrument.objects.get(data_id=data_id).slug == slug
     assert not Instrument.objects.filter(slug__in=list(MERGED)).exists()
 
 
-def test_second_load_changes_nothing(loaded):
-    output = load()
+def test_second_load_changes_nothing(reference_db):
+    output = load_reference_data()
     changed = [
         line
         for line in output.splitlines()
@@ -108,7 +83,7 @@ def test_second_load_changes_nothing(loaded):
     assert changed == []
 
 
-def test_provenance_is_the_rows_source_at_its_date(loaded):
+def test_provenance_is_the_rows_source_at_its_date(reference_db):
     iscp = Instrument.objects.get(slug="irl-iscp")
     row = next(r for r in rows("instruments.csv") if r["id"] == "irl-iscp")
     assert iscp.source_url == row["source_url"]
@@ -125,9 +100,8 @@ def test_provenance_is_the_rows_source_at_its_date(loaded):
     assert not Instrument.objects.filter(summary_fr__in=evidence).exists()
 
 
-def test_a_bad_row_fails_naming_file_id_and_field(loaded, tmp_path):
-    target = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, target)
+def test_a_bad_row_fails_naming_file_id_and_field(reference_db, fixtures_copy):
+    target = fixtures_copy
     path = target / "cooperation" / "instruments.csv"
     text = path.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("irl-iscp,"))
@@ -137,7 +111,7 @@ def test_a_bad_row_fails_naming_file_id_and_field(loaded, tmp_path):
     before = Instrument.objects.count()
 
     with pytest.raises(CommandError) as error:
-        load(target)
+        load_reference_data(target)
 
     assert str(error.value) == (f"{path}: row 'irl-iscp': start: '2011-13' is not a real date")
     assert Instrument.objects.count() == before
@@ -153,13 +127,13 @@ def test_a_bad_row_fails_naming_file_id_and_field(loaded, tmp_path):
         ("de", ["umifre-cmb-berlin"]),
     ],
 )
-def test_records_appear_on_their_country_dossier(client, loaded, iso2, slugs):
+def test_records_appear_on_their_country_dossier(client, reference_db, iso2, slugs):
     html = client.get(f"/en/countries/{iso2}/").content.decode()
     for slug in slugs:
         assert f"/en/instruments/{slug}/" in html, slug
 
 
-def test_instrument_page_shows_its_lineage_both_ways(client, loaded):
+def test_instrument_page_shows_its_lineage_both_ways(client, reference_db):
     html = client.get("/en/instruments/irl-iscp/").content.decode()
     assert "Grew out of" in html
     # LIA LIFR MI2P → UMI 2615 Poncelet → IRL ISCP, oldest first.
@@ -172,7 +146,7 @@ def test_instrument_page_shows_its_lineage_both_ways(client, loaded):
     assert "/en/instruments/irl-iscp/" in earlier
 
 
-def test_a_relabelled_unit_answers_its_former_code(client, loaded):
+def test_a_relabelled_unit_answers_its_former_code(client, reference_db):
     limms = Instrument.objects.get(slug="irl-limms")
     assert limms.kind.code == "IRL" and "UMI" in limms.former_codes
     html = client.get("/en/instruments/", {"kind": "UMI", "country": "jp"}).content.decode()
@@ -190,7 +164,7 @@ def undated_slug() -> str:
     return row["id"]
 
 
-def test_an_undated_record_is_status_not_known_on_every_channel(client, loaded):
+def test_an_undated_record_is_status_not_known_on_every_channel(client, reference_db):
     slug = undated_slug()
     record = Instrument.objects.get(slug=slug)
     assert record.date_status == "unknown"
@@ -215,3 +189,22 @@ def test_an_undated_record_is_status_not_known_on_every_channel(client, loaded):
     active = client.get("/api/v1/instruments/", query).json()
     assert slug not in {item["slug"] for item in active["results"]}
     assert not Instrument.objects.filter(slug=slug).active().exists()
+
+
+def test_where_sources_disagree_the_source_box_says_so(client, reference_db):
+    row = next(r for r in rows("instruments.csv") if r["id"] == "irc-france-arizona")
+    assert row["contradictions"]
+    record = Instrument.objects.get(data_id="irc-france-arizona")
+    assert record.contradictions == row["contradictions"]
+
+    page = client.get(f"/en/instruments/{record.slug}/").content.decode()
+    assert "Sources disagree:" in page
+    assert "2021-04-14" in page
+    # Other sources are listed beside the main one.
+    iscp = Instrument.objects.get(slug="irl-iscp")
+    if iscp.other_source_urls:
+        first = iscp.other_source_urls.splitlines()[0]
+        assert (
+            first.removeprefix("https://").removeprefix("http://")[:30]
+            in client.get("/en/instruments/irl-iscp/").content.decode()
+        )
