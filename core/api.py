@@ -347,7 +347,7 @@ class AnonymousThrottle(AnonRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request):
-        return client_ip(request)
+        return client_ip(request) or "unknown"
 
     def allow_request(self, request, view):
         try:

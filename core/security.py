@@ -32,9 +32,10 @@ def _valid_ip(value: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: ``REMOTE_ADDR``, or the entry ``TRUSTED_PROXIES`` from the right of
-    ``X-Forwarded-For`` when that many proxies append to it (the one the outermost proxy saw)."""
+    ``X-Forwarded-For`` when that many proxies append to it (the one the outermost proxy saw);
+    ``None`` when there is no valid address (django-axes stores it in an ``inet`` column)."""
     remote = request.META.get("REMOTE_ADDR", "") or ""
     proxies = getattr(settings, "TRUSTED_PROXIES", 0) or 0
     if proxies > 0:
@@ -45,10 +46,10 @@ def client_ip(request) -> str:
             found = _valid_ip(forwarded[-min(proxies, len(forwarded))])
             if found:
                 return found
-    return _valid_ip(remote) or remote or "unknown"
+    return _valid_ip(remote)
 
 
-def client_ip_for_axes(request, *args) -> str:
+def client_ip_for_axes(request, *args) -> str | None:
     """django-axes calls its ``AXES_CLIENT_IP_CALLABLE`` with the request only."""
     return client_ip(request)
 
@@ -79,7 +80,8 @@ def security_event(event: str, request=None, *, outcome: str, user=None, usernam
         "path": request.path if request is not None else None,
         "method": request.method if request is not None else None,
     }
-    record.update({key: value for key, value in details.items() if key not in SECRET_KEYS})
+    # Details never replace the fields above, nor carry a secret.
+    record.update({k: v for k, v in details.items() if k not in SECRET_KEYS and k not in record})
     level = logging.INFO if outcome == "success" else logging.WARNING
     logger.log(level, json.dumps(record, ensure_ascii=False, default=str), extra={"event": record})
     return record

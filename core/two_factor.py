@@ -155,7 +155,7 @@ def verify(request):
                         matched = device
                         break
         if matched is not None:
-            details = {"method": "recovery code" if isinstance(matched, StaticDevice) else "totp"}
+            details = {"factor": "recovery code" if isinstance(matched, StaticDevice) else "totp"}
             if isinstance(matched, StaticDevice):
                 details["recovery_codes_left"] = matched.token_set.count()
             _succeed(request, matched, event="second_factor", **details)
@@ -205,7 +205,7 @@ def setup(request):
                 StaticToken.objects.bulk_create(
                     StaticToken(device=recovery, token=code) for code in codes
                 )
-            _succeed(request, device, event="second_factor_enrolment", method="totp")
+            _succeed(request, device, event="second_factor_enrolment", factor="totp")
             return TemplateResponse(
                 request,
                 "admin/two_factor/recovery_codes.html",

@@ -1,5 +1,17 @@
 """factory_boy factories, one per model. Records are published unless a test says otherwise
-(``InstrumentFactory(status="draft")``); reference rows (sectors, countries) are get-or-created."""
+(``InstrumentFactory(status="draft")``).
+
+Two kinds of factories:
+
+- Records (users, offices, institutions, agreements, calls, milestones, networks, instruments,
+  key figures) are always created afresh, their slug or username from a sequence. Asking twice
+  for the same slug is an IntegrityError, never the old row returned with its old attributes.
+- Reference rows (sectors, countries, themes, institutes, kinds, former names) exist once per
+  key (slug or code), as in the reference data: a country is its ISO code. Asking for a key that
+  exists returns that row, updated with the attributes the call names (``CountryFactory(
+  code="CN", name_en="China")`` gives China its English name even if CN was made before); the
+  attributes the call leaves out keep their stored values. ``CountryFactory()`` is France.
+"""
 
 import datetime
 
@@ -14,30 +26,57 @@ from partnerships.models import Agreement, Call, Institution, Milestone
 PUBLISHED = Publishable.Status.PUBLISHED
 
 
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    """A row that exists once per ``_key``: an existing key is fetched and updated, not duplicated.
+
+    Only calls (``SectorFactory(slug="europe", order=1)``, ``create_batch``) fetch: the key a
+    call names, or the factory's fixed default key (``CountryFactory()`` is FR). A default key
+    from a sequence is new, so the row is created.
+    """
+
+    _key = "code"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        value = params.get(cls._key, cls._meta.declarations.get(cls._key))
+        if strategy == factory.enums.CREATE_STRATEGY and isinstance(value, str):
+            existing = cls._meta.model._default_manager.filter(**{cls._key: value}).first()
+            if existing is not None:
+                named = {name: v for name, v in params.items() if name != cls._key}
+                for name, v in named.items():
+                    setattr(existing, name, v)
+                if named:
+                    existing.save()
+                return existing
+        return super()._generate(strategy, params)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class ThemeFactory(ReferenceFactory):
+    _key = "slug"
+
     class Meta:
         model = Theme
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"theme-{n}")
     name_fr = factory.LazyAttribute(lambda o: f"Thème {o.slug}")
     name_en = factory.LazyAttribute(lambda o: f"Theme {o.slug}")
 
 
-class InstituteFactory(factory.django.DjangoModelFactory):
+class InstituteFactory(ReferenceFactory):
     class Meta:
         model = Institute
-        django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"INS{n}")
     name_fr = factory.LazyAttribute(lambda o: f"Institut {o.code}")
@@ -57,20 +96,20 @@ class KeyFigureFactory(factory.django.DjangoModelFactory):
     status = PUBLISHED
 
 
-class SectorFactory(factory.django.DjangoModelFactory):
+class SectorFactory(ReferenceFactory):
+    _key = "slug"
+
     class Meta:
         model = Sector
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"sector-{n}")
     name_fr = factory.LazyAttribute(lambda o: f"Secteur {o.slug}")
     name_en = factory.LazyAttribute(lambda o: f"Sector {o.slug}")
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class CountryFactory(ReferenceFactory):
     class Meta:
         model = Country
-        django_get_or_create = ("code",)
 
     code = "FR"
     sector = factory.SubFactory(SectorFactory)
@@ -81,14 +120,13 @@ class CountryFactory(factory.django.DjangoModelFactory):
 class OfficeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Office
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"office-{n}")
     name_fr = factory.LazyAttribute(lambda o: f"Bureau {o.slug}")
     name_en = factory.LazyAttribute(lambda o: f"Office {o.slug}")
     city_fr = "Ville"
     city_en = "City"
-    country = factory.SubFactory(CountryFactory)
+    country = factory.LazyFunction(CountryFactory)
     sector = factory.SelfAttribute("country.sector")
     opened = 2000
     status = PUBLISHED
@@ -105,20 +143,18 @@ class CoverageFactory(factory.django.DjangoModelFactory):
 class InstitutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Institution
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"institution-{n}")
     name_fr = factory.LazyAttribute(lambda o: f"Institution {o.slug}")
     name_en = factory.LazyAttribute(lambda o: f"Institution {o.slug}")
     kind = Institution.Kind.UNIVERSITY
-    country = factory.SubFactory(CountryFactory)
+    country = factory.LazyFunction(CountryFactory)
     status = PUBLISHED
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"agreement-{n}")
     title_fr = factory.LazyAttribute(lambda o: f"Accord {o.slug}")
@@ -131,7 +167,6 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 class CallFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Call
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"call-{n}")
     title_fr = factory.LazyAttribute(lambda o: f"Appel {o.slug}")
@@ -144,7 +179,6 @@ class CallFactory(factory.django.DjangoModelFactory):
 class MilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Milestone
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"milestone-{n}")
     date = datetime.date(2023, 10, 1)
@@ -153,20 +187,18 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     status = PUBLISHED
 
 
-class KindFactory(factory.django.DjangoModelFactory):
+class KindFactory(ReferenceFactory):
     class Meta:
         model = Kind
-        django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"K{n}")
     name_fr = factory.LazyAttribute(lambda o: f"Type {o.code}")
     name_en = factory.LazyAttribute(lambda o: f"Kind {o.code}")
 
 
-class LegacyNameFactory(factory.django.DjangoModelFactory):
+class LegacyNameFactory(ReferenceFactory):
     class Meta:
         model = LegacyName
-        django_get_or_create = ("code",)
 
     kind = factory.SubFactory(KindFactory)
     code = factory.Sequence(lambda n: f"OLD{n}")
@@ -177,7 +209,6 @@ class LegacyNameFactory(factory.django.DjangoModelFactory):
 class NetworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Network
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"network-{n}")
     name_fr = factory.LazyAttribute(lambda o: f"Réseau {o.slug}")
@@ -189,13 +220,13 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 class InstrumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Instrument
-        django_get_or_create = ("slug",)
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"instrument-{n}")
     title_fr = factory.LazyAttribute(lambda o: f"Instrument {o.slug} (fr)")
     title_en = factory.LazyAttribute(lambda o: f"Instrument {o.slug}")
-    kind = factory.SubFactory(KindFactory, code="IRN")
+    # Every instrument is an IRN unless told otherwise: the one IRN row, not one per instrument.
+    kind = factory.LazyFunction(lambda: KindFactory(code="IRN"))
     start_on = datetime.date(2024, 6, 1)
     end_on = datetime.date(2029, 5, 31)
     status = PUBLISHED

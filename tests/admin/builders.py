@@ -27,6 +27,12 @@ from tests.factories import (
 CODES = "AR AU BR CA CL CN DE EG GB IN IT JP KE KR MA MX NO SG US ZA".split()
 
 
+def _shared(factory, slug: str, **kwargs):
+    """The one row with this slug that every built row points to: fetched if made already."""
+    model = factory._meta.model
+    return model.objects.filter(slug=slug).first() or factory(slug=slug, **kwargs)
+
+
 def _country(i: int) -> Country:
     return CountryFactory(code=CODES[i % len(CODES)], sector=SectorFactory(slug="world"))
 
@@ -62,11 +68,11 @@ def coverage(i):
 
 
 def institution(i):
-    return InstitutionFactory(country=_country(i), parent=InstitutionFactory(slug="parent-org"))
+    return InstitutionFactory(country=_country(i), parent=_shared(InstitutionFactory, "parent-org"))
 
 
 def agreement(i):
-    obj = AgreementFactory(office=OfficeFactory(slug="office-a", country=_country(0)))
+    obj = AgreementFactory(office=_shared(OfficeFactory, "office-a", country=_country(0)))
     obj.parties.set([InstitutionFactory(country=_country(i))])
     obj.countries.set([_country(i)])
     obj.themes.set([ThemeFactory(slug="physics")])
@@ -74,7 +80,7 @@ def agreement(i):
 
 
 def call(i):
-    obj = CallFactory(agreement=AgreementFactory(), office=OfficeFactory(slug="office-a"))
+    obj = CallFactory(agreement=AgreementFactory(), office=_shared(OfficeFactory, "office-a"))
     obj.countries.set([_country(i)])
     obj.funders.set([InstitutionFactory()])
     return obj
@@ -93,7 +99,7 @@ def kind(i):
 
 
 def network(i):
-    obj = NetworkFactory(office=OfficeFactory(slug="office-a", country=_country(0)))
+    obj = NetworkFactory(office=_shared(OfficeFactory, "office-a", country=_country(0)))
     InstrumentFactory(kind=KindFactory(code="IRN")).networks.add(obj)
     return obj
 
@@ -101,7 +107,7 @@ def network(i):
 def instrument(i):
     return InstrumentFactory(
         kind=KindFactory(code="IRP"),
-        office=OfficeFactory(slug="office-a", country=_country(0)),
+        office=_shared(OfficeFactory, "office-a", country=_country(0)),
         countries=[_country(i)],
         themes=[ThemeFactory(slug="physics")],
         end_on=datetime.date(2030, 1, 1),

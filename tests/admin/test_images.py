@@ -11,7 +11,15 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from core.images import process_image, validate_image, variant_name, variant_url
+from core.images import (
+    FORMATS,
+    ProcessedImage,
+    SafeImageField,
+    process_image,
+    validate_image,
+    variant_name,
+    variant_url,
+)
 from instruments.models import Instrument
 from offices.models import Office
 from partnerships.models import Institution
@@ -89,7 +97,16 @@ def test_bad_file_is_refused_with_its_reason(kind):
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_good_images_are_accepted_in_each_format(fmt):
-    validate_image(upload(image_bytes(fmt)))
+    file = upload(image_bytes(fmt))
+
+    assert validate_image(file) is None
+    assert file.tell() == 0, "the validator rewinds the file for the next reader"
+    cleaned = SafeImageField().clean(file)
+
+    assert isinstance(cleaned, ProcessedImage)
+    assert cleaned.name.endswith(FORMATS[fmt])
+    stored = Image.open(io.BytesIO(cleaned.read()))
+    assert (stored.format, stored.size) == (fmt, (1600, 900))
 
 
 def test_processing_strips_metadata_renames_and_keeps_the_format():

@@ -1,9 +1,11 @@
 """Anonymous clients are throttled per address, through the cache."""
 
-import os
+import runpy
 from http import HTTPStatus
 
 from django.urls import reverse
+
+from cnrs_intl import settings as project_settings
 
 
 def test_too_many_requests_answer_429_with_retry_after(client, db, settings):
@@ -38,11 +40,43 @@ def test_throttling_counts_each_address_apart(client, db, settings):
     assert other.status_code == HTTPStatus.OK
 
 
-def test_the_default_rate_comes_from_the_environment():
-    from cnrs_intl import settings as project_settings
+def rest_framework_settings(monkeypatch, api_anon_rate=None) -> dict:
+    """REST_FRAMEWORK as the settings module computes it with this API_ANON_RATE (None: unset)."""
+    if api_anon_rate is None:
+        monkeypatch.delenv("API_ANON_RATE", raising=False)
+    else:
+        monkeypatch.setenv("API_ANON_RATE", api_anon_rate)
+    return runpy.run_path(project_settings.__file__)["REST_FRAMEWORK"]
 
-    expected = os.environ.get("API_ANON_RATE", "120/min")
-    assert project_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == expected
+
+def answers(client, url, times) -> list[int]:
+    return [client.get(url).status_code for _ in range(times)]
+
+
+def test_the_rate_set_in_the_environment_limits_the_api(client, db, settings, monkeypatch):
+    settings.REST_FRAMEWORK = rest_framework_settings(monkeypatch, "2/min")
+    url = reverse("api:theme-list")
+
+    allowed = answers(client, url, 2)
+    refused = client.get(url)
+
+    assert allowed == [HTTPStatus.OK] * 2
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+def test_without_the_environment_an_address_gets_120_requests_a_minute(
+    client, db, settings, monkeypatch
+):
+    settings.REST_FRAMEWORK = rest_framework_settings(monkeypatch)
+    url = reverse("api:theme-list")
+
+    allowed = answers(client, url, 120)
+    refused = client.get(url)
+
+    assert allowed == [HTTPStatus.OK] * 120
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 1 <= int(refused["Retry-After"]) <= 60
 
 
 def _one_a_minute(settings):

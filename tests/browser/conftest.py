@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.reference_data import load_reference_data
+
 # Playwright's loop is running while Django's ORM is used from the tests (stack.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -74,13 +76,15 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def reference_data(transactional_db):
-    """The reference data, loaded into the live server's database for one test."""
-    call_command("load_reference_data", verbosity=0)
+def committed_reference_data(transactional_db):
+    """The reference data, committed for one test: the live server reads it on a connection of
+    its own. (tests/conftest.py's ``reference_data`` is never committed: a transaction rolled
+    back after the module.) pytest-django flushes it after the test."""
+    load_reference_data()
 
 
 @pytest.fixture
-def site(live_server, reference_data):
+def site(live_server, committed_reference_data):
     """Base URL of a live server holding the reference data."""
     return live_server.url
 
@@ -101,7 +105,7 @@ def reference_site(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
         assert "test" in name or connection.is_in_memory_db(), f"not a test database: {name}"
-        call_command("load_reference_data", verbosity=0)
+        load_reference_data()
         # Django keeps connections per context, and Playwright's greenlets give the tests a
         # context of their own: this one would never be closed, and PostgreSQL would refuse
         # to drop the test database at the end ("being accessed by other users").

@@ -27,13 +27,17 @@ from tests.factories import (
     OfficeFactory,
     ThemeFactory,
 )
+from tests.rendering import assert_rendered
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search and pg_trgm are PostgreSQL's"
 )
 
-SEARCH_BUDGET = 22
+# The queries a search takes, whatever the number of matches (see test_search_queries_...).
+SEARCH_QUERIES = 13
+# The records of each group a search shows at most.
+PER_GROUP = 10
 
 
 def search(client, q, lang="en"):
@@ -192,8 +196,14 @@ def test_search_in_french(client):
     assertContains(response, "Réseau sur les océans")
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_search_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, count):
+# The search shows up to PER_GROUP records of each of its 9 groups, and counts a group's matches
+# (one query) only when there are more: 9 queries more past 10 matches each, then no more.
+@pytest.mark.parametrize(
+    ("count", "queries"),
+    [(1, SEARCH_QUERIES), (PER_GROUP, SEARCH_QUERIES)]
+    + [(n, SEARCH_QUERIES + 9) for n in (PER_GROUP + 1, 20)],
+)
+def test_search_queries_do_not_grow_with_rows(client, django_assert_num_queries, count, queries):
     irn = KindFactory(code="IRN", name_en="Research network")
     for number in range(count):
         country = CountryFactory(code=list(iso_countries)[number][0], name_en=f"Land {number}")
@@ -210,11 +220,15 @@ def test_search_queries_do_not_grow_with_rows(client, django_assert_max_num_quer
         NetworkFactory(slug=f"n{number:02}", name_en=f"Land network {number}")
         ThemeFactory(slug=f"t{number:02}", name_en=f"Land theme {number}")
 
-    with django_assert_max_num_queries(SEARCH_BUDGET):
+    with django_assert_num_queries(queries):
         response = search(client, "land")
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["total"] == 9 * count
+    found = response.context["groups"]
+    assert [g["count"] for g in found] == [count] * 9
+    assert [len(g["items"]) for g in found] == [min(count, PER_GROUP)] * 9
+    assert_rendered(response, [item for g in found for item in g["items"]])
 
 
 # --- PostgreSQL: stemming, accents, typos, indexes ---------------------------------------------------

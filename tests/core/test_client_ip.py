@@ -31,6 +31,12 @@ def test_client_ip(settings, proxies, forwarded, expected):
     assert client_ip(request) == expected
 
 
+def test_no_valid_address_is_none(settings):
+    settings.TRUSTED_PROXIES = 0
+
+    assert client_ip(rf.get("/", REMOTE_ADDR="")) is None
+
+
 def test_former_setting_name_still_read():
     import subprocess
     import sys

@@ -3,25 +3,20 @@
 The formatter in both languages, then the reference data (the CNRS–CAS agreement was signed in
 October 1978, renewed on 19 October 2023) as the pages, the feeds, the API, the downloads and the
 open data show it, and as the loader reads it. The reference data is loaded once for the module,
-inside a transaction rolled back after its last test (as in test_reference_data.py).
+inside a transaction rolled back after its last test (``reference_db``, tests/conftest.py).
 """
 
 import csv
 import datetime
 import io
 import json
-import shutil
 from http import HTTPStatus
-from io import StringIO
-from pathlib import Path
 from xml.etree import ElementTree
 
 import openpyxl
 import pytest
 from django.apps import apps
-from django.conf import settings
-from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.core.management import CommandError
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -30,8 +25,8 @@ from cnrs_intl.open_data import write_open_data
 from core.dates import as_given, format_precise_date, format_precise_span, precise_iso
 from instruments.models import Instrument, Network
 from partnerships.models import Agreement, Call
+from tests.reference_data import edit, load_reference_data
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 NOV_24 = datetime.date(2023, 11, 24)
 OCT_1978 = datetime.date(1978, 10, 1)
 CNRS_CAS = "cnrs-cas-framework-agreement"
@@ -47,12 +42,6 @@ MADE_UP_DAYS = [
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def load(fixtures_dir: Path = FIXTURES) -> str:
-    out = StringIO()
-    call_command("load_reference_data", fixtures_dir=str(fixtures_dir), stdout=out)
-    return out.getvalue()
-
-
 def history_rows() -> int:
     return sum(
         model._default_manager.count()
@@ -60,36 +49,6 @@ def history_rows() -> int:
         for model in apps.get_app_config(label).get_models()
         if model.__name__.startswith("Historical")
     )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reference_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        load()
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def loaded(db):
-    """The reference data, as loaded once for the module."""
-
-
-@pytest.fixture
-def fixtures_copy(tmp_path) -> Path:
-    target = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def page(client, name: str, language: str, **kwargs) -> str:
@@ -213,7 +172,7 @@ def test_template_filters_and_tag():
     ],
 )
 def test_cnrs_cas_agreement_page_shows_october_1978_not_a_made_up_day(
-    client, loaded, language, expected
+    client, reference_db, language, expected
 ):
     content = page(client, "partnerships:detail", language, slug=CNRS_CAS)
 
@@ -229,7 +188,7 @@ def test_cnrs_cas_agreement_page_shows_october_1978_not_a_made_up_day(
     ],
 )
 def test_country_page_says_when_the_agreement_was_signed_as_the_source_does(
-    client, loaded, language, expected
+    client, reference_db, language, expected
 ):
     content = page(client, "countries:detail", language, iso2="cn")
 
@@ -264,21 +223,21 @@ def test_country_page_says_when_the_agreement_was_signed_as_the_source_does(
     ],
 )
 def test_record_pages_show_dates_as_precisely_as_their_source(
-    client, loaded, name, slug, language, expected
+    client, reference_db, name, slug, language, expected
 ):
     content = page(client, name, language, slug=slug)
 
     assert expected in content
 
 
-def test_instrument_json_ld_dates_it_to_the_year(client, loaded):
+def test_instrument_json_ld_dates_it_to_the_year(client, reference_db):
     content = page(client, "instruments:detail", "en", slug="irc-imperial-college-london")
 
     data = json.loads(content.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert data["foundingDate"] == "2021"
 
 
-def test_feed_entry_gives_the_month_of_signature(client, loaded):
+def test_feed_entry_gives_the_month_of_signature(client, reference_db):
     with translation.override("en"):
         url = reverse("feeds:partnerships")
 
@@ -297,7 +256,7 @@ def test_feed_entry_gives_the_month_of_signature(client, loaded):
 # -- the API, the downloads and the open data -----------------------------------------------------
 
 
-def test_api_gives_each_date_with_its_precision(client, loaded):
+def test_api_gives_each_date_with_its_precision(client, reference_db):
     agreement = client.get(f"/api/v1/agreements/{CNRS_CAS}/").json()
     instrument = client.get("/api/v1/instruments/irc-imperial-college-london/").json()
     call = client.get("/api/v1/calls/cnrs-nsfc-call-2024/").json()
@@ -345,7 +304,7 @@ def test_api_gives_each_date_with_its_precision(client, loaded):
         ),
     ],
 )
-def test_csv_writes_the_date_as_the_source_gives_it(client, loaded, language, expected):
+def test_csv_writes_the_date_as_the_source_gives_it(client, reference_db, language, expected):
     with translation.override(language):
         url = reverse("partnerships:export-csv")
 
@@ -356,7 +315,7 @@ def test_csv_writes_the_date_as_the_source_gives_it(client, loaded, language, ex
     assert {key: row[key] for key in expected} == expected
 
 
-def test_xlsx_keeps_full_dates_as_dates_and_others_as_text(client, loaded):
+def test_xlsx_keeps_full_dates_as_dates_and_others_as_text(client, reference_db):
     with translation.override("en"):
         url = reverse("partnerships:export-xlsx")
 
@@ -372,7 +331,7 @@ def test_xlsx_keeps_full_dates_as_dates_and_others_as_text(client, loaded):
     ]
 
 
-def test_country_dossier_csv_starts_the_agreement_in_1978_10(client, loaded):
+def test_country_dossier_csv_starts_the_agreement_in_1978_10(client, reference_db):
     with translation.override("en"):
         url = reverse("countries:export-csv", kwargs={"iso2": "cn"})
 
@@ -390,7 +349,7 @@ def test_country_dossier_csv_starts_the_agreement_in_1978_10(client, loaded):
     }
 
 
-def test_open_data_has_the_precision_beside_each_date(loaded, tmp_path):
+def test_open_data_has_the_precision_beside_each_date(reference_db, tmp_path):
     write_open_data(tmp_path)
 
     agreements = json.loads((tmp_path / "agreements.json").read_text(encoding="utf-8"))
@@ -408,7 +367,7 @@ def test_open_data_has_the_precision_beside_each_date(loaded, tmp_path):
 # -- the reference data and its loader -------------------------------------------------------------
 
 
-def test_reference_data_gives_each_date_the_precision_of_its_source(loaded):
+def test_reference_data_gives_each_date_the_precision_of_its_source(reference_db):
     agreements = {
         a.slug: (a.signed_on_precision, a.renewed_on_precision)
         for a in Agreement.objects.exclude(signed_on=None).exclude(slug__startswith="agreement-")
@@ -450,10 +409,10 @@ def test_reference_data_gives_each_date_the_precision_of_its_source(loaded):
     )
 
 
-def test_loading_again_leaves_the_precisions_unchanged(loaded):
+def test_loading_again_leaves_the_precisions_unchanged(reference_db):
     history_before = history_rows()
 
-    output = load().splitlines()
+    output = load_reference_data().splitlines()
 
     assert [
         line
@@ -469,14 +428,14 @@ def test_loading_again_leaves_the_precisions_unchanged(loaded):
     assert history_rows() == history_before
 
 
-def test_a_date_given_without_its_precision_is_known_to_the_day(loaded, fixtures_copy):
+def test_a_date_given_without_its_precision_is_known_to_the_day(reference_db, fixtures_copy):
     edit(
         fixtures_copy / "agreements.toml",
         'signed_on = 1978-10-01\nsigned_on_precision = "month"\n',
         "signed_on = 1978-10-01\n",
     )
 
-    output = load(fixtures_copy).splitlines()
+    output = load_reference_data(fixtures_copy).splitlines()
 
     assert Agreement.objects.get(slug=CNRS_CAS).signed_on_precision == "day"
     assert "Agreement: 0 created, 1 updated, 3 unchanged" in output
@@ -499,11 +458,11 @@ def test_a_date_given_without_its_precision_is_known_to_the_day(loaded, fixtures
     ],
     ids=["without-date", "unknown-precision"],
 )
-def test_a_wrong_precision_stops_the_load(loaded, fixtures_copy, old, new, message):
+def test_a_wrong_precision_stops_the_load(reference_db, fixtures_copy, old, new, message):
     edit(fixtures_copy / "agreements.toml", old, new)
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value) == f"{fixtures_copy / 'agreements.toml'}: {message}"
     assert Agreement.objects.get(slug=CNRS_CAS).signed_on_precision == "month"

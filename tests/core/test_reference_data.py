@@ -1,35 +1,24 @@
 """The reference data in fixtures/ and the command that loads it, load_reference_data.
 
-Loading takes a few seconds, so the module loads it once, inside a transaction rolled back after
-the module's last test; each test's own transaction is a savepoint within it, so every test starts
-from the freshly loaded reference data and none sees another's changes.
+The module loads it once (``reference_data``, tests/conftest.py), before its first test, inside a
+transaction rolled back after its last; each test (``reference_db``) starts from the freshly
+loaded reference data and none sees another's changes.
 """
 
 import datetime
-import shutil
-from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
-from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.core.management import CommandError
 from django_countries import countries
 
 from core.models import KeyFigure, Publishable, Theme
 from instruments.models import Instrument, Kind, Network
 from offices.models import Country, Coverage, Office, Sector
 from partnerships.models import Agreement, Call, Institution
+from tests.reference_data import edit, load_reference_data
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DOMAIN_APPS = ("core", "offices", "partnerships", "instruments")
-
-
-def load(fixtures_dir: Path = FIXTURES) -> str:
-    out = StringIO()
-    call_command("load_reference_data", fixtures_dir=str(fixtures_dir), stdout=out)
-    return out.getvalue()
 
 
 def row_counts() -> dict[str, int]:
@@ -57,39 +46,8 @@ def current_offices(code: str, year: int) -> list[str]:
     )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def first_load(django_db_setup, django_db_blocker) -> str:
-    """The reference data loaded into an empty database; the command's output."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        output = load()
-    yield output
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def loaded(db):
-    """The reference data, as loaded once for the module."""
-
-
-@pytest.fixture
-def fixtures_copy(tmp_path) -> Path:
-    target = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def test_load_reference_data_creates_every_reference_record(first_load, db):
-    output = first_load
+def test_load_reference_data_creates_every_reference_record(reference_db):
+    output = reference_db
 
     assert {
         "sectors": Sector.objects.count(),
@@ -121,12 +79,12 @@ def test_load_reference_data_creates_every_reference_record(first_load, db):
     assert "Office: 17 created, 0 updated, 0 unchanged" in output.splitlines()
 
 
-def test_load_reference_data_twice_changes_nothing(loaded):
+def test_load_reference_data_twice_changes_nothing(reference_db):
     rows_before = row_counts()
     history_before = history_rows()
     stamps_before = list(Office.objects.order_by("slug").values_list("slug", "updated_at"))
 
-    output = load()
+    output = load_reference_data()
 
     assert row_counts() == rows_before
     assert history_rows() == history_before
@@ -136,7 +94,7 @@ def test_load_reference_data_twice_changes_nothing(loaded):
     assert "Instrument: 0 created, 0 updated, 277 unchanged" in output.splitlines()
 
 
-def test_load_reference_data_creates_a_new_record(loaded, fixtures_copy):
+def test_load_reference_data_creates_a_new_record(reference_db, fixtures_copy):
     history_before = history_rows()
     with (fixtures_copy / "themes.toml").open("a", encoding="utf-8") as themes:
         themes.write(
@@ -144,14 +102,14 @@ def test_load_reference_data_creates_a_new_record(loaded, fixtures_copy):
             'name_fr = "Volcanologie"\nname_en = "Volcanology"\nsource = "seed-000"\n'
         )
 
-    output = load(fixtures_copy)
+    output = load_reference_data(fixtures_copy)
 
     assert Theme.objects.get(slug="volcanology").parent.slug == "earth-sciences"
     assert "Theme: 1 created, 0 updated, 14 unchanged" in output.splitlines()
     assert history_rows() == history_before + 1
 
 
-def test_load_reference_data_saves_only_the_changed_record(loaded, fixtures_copy):
+def test_load_reference_data_saves_only_the_changed_record(reference_db, fixtures_copy):
     history_before = history_rows()
     edit(
         fixtures_copy / "offices.toml",
@@ -159,7 +117,7 @@ def test_load_reference_data_saves_only_the_changed_record(loaded, fixtures_copy
         'address = "The Innovation Hub, Pretoria, South Africa"',
     )
 
-    output = load(fixtures_copy)
+    output = load_reference_data(fixtures_copy)
 
     assert (
         Office.objects.get(slug="pretoria").address == "The Innovation Hub, Pretoria, South Africa"
@@ -168,7 +126,7 @@ def test_load_reference_data_saves_only_the_changed_record(loaded, fixtures_copy
     assert history_rows() == history_before + 1
 
 
-def test_pretoria_covers_southern_africa(loaded):
+def test_pretoria_covers_southern_africa(reference_db):
     pretoria = Office.objects.get(slug="pretoria")
 
     covered = set(pretoria.coverages.current().values_list("country__code", flat=True))
@@ -178,7 +136,7 @@ def test_pretoria_covers_southern_africa(loaded):
     assert (pretoria.opened, pretoria.predecessor.slug) == (2011, "johannesburg")
 
 
-def test_new_delhi_covers_the_indian_subcontinent(loaded):
+def test_new_delhi_covers_the_indian_subcontinent(reference_db):
     new_delhi = Office.objects.get(slug="new-delhi")
 
     covered = set(new_delhi.coverages.current().values_list("country__code", flat=True))
@@ -186,7 +144,7 @@ def test_new_delhi_covers_the_indian_subcontinent(loaded):
     assert covered == {"IN", "PK", "BD", "NP", "LK"}
 
 
-def test_tokyo_covers_japan_south_korea_and_taiwan(loaded):
+def test_tokyo_covers_japan_south_korea_and_taiwan(reference_db):
     tokyo = Office.objects.get(slug="tokyo")
 
     covered = set(tokyo.coverages.current().values_list("country__code", flat=True))
@@ -194,7 +152,7 @@ def test_tokyo_covers_japan_south_korea_and_taiwan(loaded):
     assert covered == {"JP", "KR", "TW"}
 
 
-def test_canada_moves_from_washington_to_ottawa_in_2022(loaded):
+def test_canada_moves_from_washington_to_ottawa_in_2022(reference_db):
     by_year = {year: current_offices("CA", year) for year in (1980, 2021, 2022, 2025)}
 
     assert by_year == {
@@ -205,13 +163,13 @@ def test_canada_moves_from_washington_to_ottawa_in_2022(loaded):
     }
 
 
-def test_oceania_moves_from_singapore_to_melbourne_in_2021(loaded):
+def test_oceania_moves_from_singapore_to_melbourne_in_2021(reference_db):
     by_year = {year: current_offices("AU", year) for year in (2020, 2021)}
 
     assert by_year == {2020: ["singapore"], 2021: ["melbourne"]}
 
 
-def test_south_america_moves_from_rio_to_sao_paulo_in_2024(loaded):
+def test_south_america_moves_from_rio_to_sao_paulo_in_2024(reference_db):
     coverage = {
         (code, year): current_offices(code, year)
         for code in ("BR", "AR", "PE")
@@ -237,7 +195,7 @@ def test_south_america_moves_from_rio_to_sao_paulo_in_2024(loaded):
     }
 
 
-def test_every_office_covers_its_host_country(loaded):
+def test_every_office_covers_its_host_country(reference_db):
     offices = Office.objects.all()
 
     uncovered = [o.slug for o in offices if not o.coverages.filter(country=o.country).exists()]
@@ -245,7 +203,7 @@ def test_every_office_covers_its_host_country(loaded):
     assert uncovered == []
 
 
-def test_offices_past_and_present_have_their_years(loaded):
+def test_offices_past_and_present_have_their_years(reference_db):
     years = dict(Office.objects.values_list("slug", "opened").order_by("slug"))
     closed = dict(Office.objects.filter(closed__isnull=False).values_list("slug", "closed"))
 
@@ -277,7 +235,7 @@ def test_offices_past_and_present_have_their_years(loaded):
     }
 
 
-def test_legacy_kind_names_resolve_to_the_current_kinds(loaded):
+def test_legacy_kind_names_resolve_to_the_current_kinds(reference_db):
     codes = ["LIA", "GDRI", "UMI", "PICS", "lia", "PRC", "IRN"]
 
     resolved = {code: Kind.objects.resolve_codes([code]) for code in codes}
@@ -293,7 +251,7 @@ def test_legacy_kind_names_resolve_to_the_current_kinds(loaded):
     }
 
 
-def test_cnrs_cas_agreement_signed_in_1978_and_renewed_in_october_2023(loaded):
+def test_cnrs_cas_agreement_signed_in_1978_and_renewed_in_october_2023(reference_db):
     agreement = Agreement.objects.get(slug="cnrs-cas-framework-agreement")
 
     assert (agreement.signed_on.year, agreement.signed_on.month) == (1978, 10)
@@ -308,7 +266,7 @@ def test_cnrs_cas_agreement_signed_in_1978_and_renewed_in_october_2023(loaded):
     }
 
 
-def test_cnrs_nsfc_call_funds_up_to_five_projects(loaded):
+def test_cnrs_nsfc_call_funds_up_to_five_projects(reference_db):
     call = Call.objects.get(slug="cnrs-nsfc-call-2024")
 
     assert call.max_projects == 5
@@ -320,7 +278,7 @@ def test_cnrs_nsfc_call_funds_up_to_five_projects(loaded):
     assert set(call.funders.values_list("slug", flat=True)) == {"cnrs", "nsfc"}
 
 
-def test_biodiversity_irn_names_its_coordinators(loaded):
+def test_biodiversity_irn_names_its_coordinators(reference_db):
     irn = Instrument.objects.get(slug="irn-cnrs-cas-biodiversity")
 
     assert irn.kind.code == "IRN"
@@ -329,7 +287,7 @@ def test_biodiversity_irn_names_its_coordinators(loaded):
     assert list(irn.countries.values_list("code", flat=True)) == ["CN"]
 
 
-def test_cnc_network_has_three_axes(loaded):
+def test_cnc_network_has_three_axes(reference_db):
     cnc = Network.objects.get(slug="cnc")
 
     assert cnc.launched_on == datetime.date(2023, 11, 24)
@@ -341,7 +299,7 @@ def test_cnc_network_has_three_axes(loaded):
     assert (cnc.website, cnc.researchers, cnc.laboratories) == ("https://cnc-fr-cn.com/", 450, 80)
 
 
-def test_every_iso_country_has_a_sector(loaded):
+def test_every_iso_country_has_a_sector(reference_db):
     by_sector = {
         slug: Country.objects.filter(sector__slug=slug).count()
         for slug in ("europe", "americas", "asia-oceania", "africa-middle-east-india")
@@ -358,13 +316,13 @@ def test_every_iso_country_has_a_sector(loaded):
     assert Country.objects.get(code="RU").sector.slug == "europe"
 
 
-def test_country_names_come_from_django_countries_in_both_languages(loaded):
+def test_country_names_come_from_django_countries_in_both_languages(reference_db):
     china = Country.objects.get(code="CN")
 
     assert (china.name_fr, china.name_en) == ("Chine", "China")
 
 
-def test_key_figures_keep_their_source_and_live_count(loaded):
+def test_key_figures_keep_their_source_and_live_count(reference_db):
     figures = {
         slug: (int(value), compare_with)
         for slug, value, compare_with in KeyFigure.objects.filter(
@@ -391,7 +349,7 @@ def test_key_figures_keep_their_source_and_live_count(loaded):
     assert KeyFigure.objects.get(slug="cnc-researchers-2025").display_value == "450"
 
 
-def test_reference_records_are_published_with_their_provenance(loaded):
+def test_reference_records_are_published_with_their_provenance(reference_db):
     publishable = [
         model
         for label in DOMAIN_APPS
@@ -421,7 +379,9 @@ def test_reference_records_are_published_with_their_provenance(loaded):
     assert unsourced == []
 
 
-def test_malformed_record_fails_naming_file_and_record_and_changes_nothing(loaded, fixtures_copy):
+def test_malformed_record_fails_naming_file_and_record_and_changes_nothing(
+    reference_db, fixtures_copy
+):
     rows_before = row_counts()
     edit(
         fixtures_copy / "instruments.toml",
@@ -431,7 +391,7 @@ def test_malformed_record_fails_naming_file_and_record_and_changes_nothing(loade
     edit(fixtures_copy / "offices.toml", 'address = "University of Ottawa"', 'address = "Moved"')
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value) == (
         f"{fixtures_copy / 'instruments.toml'}: instrument 'irn-cnrs-cas-biodiversity': "
@@ -441,7 +401,7 @@ def test_malformed_record_fails_naming_file_and_record_and_changes_nothing(loade
     assert Office.objects.get(slug="ottawa").address == "University of Ottawa"
 
 
-def test_malformed_value_fails_naming_file_and_record(loaded, fixtures_copy):
+def test_malformed_value_fails_naming_file_and_record(reference_db, fixtures_copy):
     rows_before = row_counts()
     edit(
         fixtures_copy / "key_figures.toml",
@@ -450,7 +410,7 @@ def test_malformed_value_fails_naming_file_and_record(loaded, fixtures_copy):
     )
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value).startswith(
         f"{fixtures_copy / 'key_figures.toml'}: key figure 'gdri-2014': value: "
@@ -458,7 +418,7 @@ def test_malformed_value_fails_naming_file_and_record(loaded, fixtures_copy):
     assert row_counts() == rows_before
 
 
-def test_office_whose_host_country_is_not_covered_fails(loaded, fixtures_copy):
+def test_office_whose_host_country_is_not_covered_fails(reference_db, fixtures_copy):
     edit(
         fixtures_copy / "offices.toml",
         'countries = ["KE"]',
@@ -466,7 +426,7 @@ def test_office_whose_host_country_is_not_covered_fails(loaded, fixtures_copy):
     )
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value) == (
         f"{fixtures_copy / 'offices.toml'}: office 'nairobi': "
@@ -477,18 +437,18 @@ def test_office_whose_host_country_is_not_covered_fails(loaded, fixtures_copy):
     ) == ["KE"]
 
 
-def test_invalid_ror_id_fails(loaded, fixtures_copy):
+def test_invalid_ror_id_fails(reference_db, fixtures_copy):
     edit(fixtures_copy / "institutions.toml", 'ror_id = "02feahw73"', 'ror_id = "2feahw73"')
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value).startswith(
         f"{fixtures_copy / 'institutions.toml'}: institution 'cnrs': ror_id: A ROR id has nine "
     )
 
 
-def test_closed_office_coverage_without_an_end_year_fails(loaded, fixtures_copy):
+def test_closed_office_coverage_without_an_end_year_fails(reference_db, fixtures_copy):
     edit(
         fixtures_copy / "offices.toml",
         "  start_year = 2007\n  end_year = 2013\n",
@@ -496,7 +456,7 @@ def test_closed_office_coverage_without_an_end_year_fails(loaded, fixtures_copy)
     )
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value) == (
         f"{fixtures_copy / 'offices.toml'}: office 'hanoi': coverage: the office closed in "
@@ -504,29 +464,29 @@ def test_closed_office_coverage_without_an_end_year_fails(loaded, fixtures_copy)
     )
 
 
-def test_unknown_field_fails(loaded, fixtures_copy):
+def test_unknown_field_fails(reference_db, fixtures_copy):
     edit(fixtures_copy / "themes.toml", 'slug = "ocean"\n', 'slug = "ocean"\ncolour = "blue"\n')
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value) == (
         f"{fixtures_copy / 'themes.toml'}: theme 'ocean': unknown field 'colour'"
     )
 
 
-def test_country_missing_from_the_csv_fails(loaded, fixtures_copy):
+def test_country_missing_from_the_csv_fails(reference_db, fixtures_copy):
     edit(fixtures_copy / "countries.csv", "FR,europe,France,\n", "")
 
     with pytest.raises(CommandError) as error:
-        load(fixtures_copy)
+        load_reference_data(fixtures_copy)
 
     assert str(error.value) == (
         f"{fixtures_copy / 'countries.csv'}: countries without a sector: FR"
     )
 
 
-def test_moscow_is_closed_and_covers_nothing_now(loaded):
+def test_moscow_is_closed_and_covers_nothing_now(reference_db):
     moscow = Office.objects.get(slug="moscow")
 
     now = Coverage.objects.current().filter(office=moscow).count()
@@ -541,7 +501,7 @@ def test_moscow_is_closed_and_covers_nothing_now(loaded):
     assert "moscow" not in set(Office.objects.open().values_list("slug", flat=True))
 
 
-def test_nsfc_call_without_deadline_is_over_once_projects_started(loaded):
+def test_nsfc_call_without_deadline_is_over_once_projects_started(reference_db):
     call = Call.objects.get(slug="cnrs-nsfc-call-2024")
 
     assert call.closes_on is None
@@ -551,14 +511,14 @@ def test_nsfc_call_without_deadline_is_over_once_projects_started(loaded):
     assert Call.objects.open_now(on=datetime.date(2024, 9, 1)).filter(pk=call.pk).exists()
 
 
-def test_country_names_are_the_usual_ones_in_both_languages(loaded):
+def test_country_names_are_the_usual_ones_in_both_languages(reference_db):
     nauru = Country.objects.get(code="NR")
 
     assert (nauru.name_fr, nauru.name_en) == ("Nauru", "Nauru")
     assert Country.objects.get(code="CN").name_fr == "Chine"
 
 
-def test_public_source_titles_do_not_expose_seed_file_names(loaded):
+def test_public_source_titles_do_not_expose_seed_file_names(reference_db):
     titles = set(Office.objects.values_list("source_title", flat=True)) | set(
         KeyFigure.objects.values_list("source_title", flat=True)
     )

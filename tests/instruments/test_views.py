@@ -27,15 +27,16 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.rendering import SIZES, assert_rendered
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-# The most queries a page may take, the same with 1 row as with 50.
-LIST_BUDGET = 14
-DETAIL_BUDGET = 9
-NETWORK_LIST_BUDGET = 6
-NETWORK_DETAIL_BUDGET = 6
+# The queries each page takes, whatever the number of rows (see the end of the module).
+LIST_QUERIES = 13
+DETAIL_QUERIES = 11
+NETWORK_LIST_QUERIES = 6
+NETWORK_DETAIL_QUERIES = 6
 
 
 def url(name, lang="en", **kwargs):
@@ -684,82 +685,125 @@ def test_network_detail_groups_published_nodes_by_kind_and_links_every_relation(
     assertNotContains(response, url("instruments:detail", slug="hidden-node"))
 
 
-# --- query budgets ----------------------------------------------------------------------------
+# --- query counts ----------------------------------------------------------------------------
+# Each page takes exactly the same number of queries with one row as with a full page of them,
+# and shows them all.
 
 
 def make_instruments(count):
+    """``count`` IRNs (former name GDRI) on climate in China and Afghanistan, and decoys."""
     irn = KindFactory(code="IRN")
     LegacyNameFactory(code="GDRI", kind=irn)
     theme = ThemeFactory(slug="climate")
-    codes = [code for code, _name in list(countries)[:3]]
-    places = [CountryFactory(code=code) for code in codes]
-    for number in range(count):
+    places = [CountryFactory(code=code) for code in ("CN", "AF", "JP")]
+    wanted = [
         InstrumentFactory(slug=f"i{number:02}", kind=irn, countries=places, themes=[theme])
+        for number in range(count)
+    ]
+    # Each one misses one filter: on the page, the filters were applied.
+    InstrumentFactory(slug="elsewhere", kind=irn, countries=[places[2]], themes=[theme])
+    InstrumentFactory(slug="other-theme", kind=irn, countries=places, themes=[ThemeFactory()])
+    InstrumentFactory(
+        slug="other-kind", kind=KindFactory(code="IRP"), countries=places, themes=[theme]
+    )
+    return wanted
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_instrument_list_queries_do_not_grow_with_rows(
-    client, django_assert_max_num_queries, count
-):
-    make_instruments(count)
+@pytest.mark.parametrize("count", SIZES)
+def test_instrument_list_queries_do_not_grow_with_rows(client, django_assert_num_queries, count):
+    wanted = make_instruments(count)
 
-    with django_assert_max_num_queries(LIST_BUDGET):
+    with django_assert_num_queries(LIST_QUERIES):
         response = client.get(
             url("instruments:list"), {"country": ["cn", "af"], "theme": "climate", "kind": "GDRI"}
         )
 
     assert response.status_code == HTTPStatus.OK
+    assert shown(response) == [instrument.slug for instrument in wanted]
+    assert response.context["page_obj"].paginator.count == count
+    assert_rendered(response, wanted)
 
 
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", SIZES)
 def test_instrument_detail_queries_do_not_grow_with_relations(
-    client, django_assert_max_num_queries, count
+    client, django_assert_num_queries, count
 ):
     instrument = InstrumentFactory(
         slug="main", office=OfficeFactory(), agreement=AgreementFactory()
     )
     codes = [code for code, _name in list(countries)[:count]]
-    instrument.countries.set([CountryFactory(code=code) for code in codes])
-    instrument.themes.set([ThemeFactory() for _ in range(count)])
-    instrument.institutes.set([InstituteFactory() for _ in range(count)])
-    instrument.partners.set([InstitutionFactory() for _ in range(count)])
-    instrument.networks.set([NetworkFactory() for _ in range(count)])
-    instrument.milestones.set([MilestoneFactory() for _ in range(count)])
-    for _ in range(count):
-        InstrumentFactory(predecessor=instrument)
+    related = {
+        "countries": [CountryFactory(code=code) for code in codes],
+        "themes": [ThemeFactory() for _ in range(count)],
+        "institutes": [InstituteFactory() for _ in range(count)],
+        "partners": [InstitutionFactory() for _ in range(count)],
+        "networks": [NetworkFactory() for _ in range(count)],
+        "milestones": [MilestoneFactory() for _ in range(count)],
+    }
+    for name, rows in related.items():
+        getattr(instrument, name).set(rows)
+    successors = [InstrumentFactory(predecessor=instrument) for _ in range(count)]
 
-    with django_assert_max_num_queries(DETAIL_BUDGET):
+    with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(page(instrument))
 
     assert response.status_code == HTTPStatus.OK
+    assert_rendered(
+        response,
+        [
+            instrument.office,
+            instrument.agreement,
+            *successors,
+            *(obj for rows in related.values() for obj in rows),
+        ],
+    )
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_network_list_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, count):
+@pytest.mark.parametrize("count", SIZES)
+def test_network_list_queries_do_not_grow_with_rows(client, django_assert_num_queries, count):
     china = CountryFactory(code="CN")
+    wanted = []
     for number in range(count):
         network = NetworkFactory(slug=f"n{number:02}")
         network.countries.add(china)
         InstrumentFactory(slug=f"node{number:02}").networks.add(network)
+        wanted.append(network)
+    NetworkFactory(slug="elsewhere").countries.add(CountryFactory(code="JP"))
 
-    with django_assert_max_num_queries(NETWORK_LIST_BUDGET):
+    with django_assert_num_queries(NETWORK_LIST_QUERIES):
         response = client.get(url("instruments:networks"), {"country": "cn"})
 
     assert response.status_code == HTTPStatus.OK
+    assert shown(response) == [network.slug for network in wanted]
+    assert_rendered(response, wanted)
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_network_detail_queries_do_not_grow_with_nodes(
-    client, django_assert_max_num_queries, count
-):
+@pytest.mark.parametrize("count", SIZES)
+def test_network_detail_queries_do_not_grow_with_nodes(client, django_assert_num_queries, count):
     network = NetworkFactory(slug="cnc", agreement=AgreementFactory(), office=OfficeFactory())
-    for number in range(count):
-        InstrumentFactory(slug=f"node{number:02}", kind=KindFactory()).networks.add(network)
-    network.institutions.set([InstitutionFactory() for _ in range(count)])
-    network.milestones.set([MilestoneFactory() for _ in range(count)])
-    network.themes.set([ThemeFactory() for _ in range(count)])
+    nodes = [
+        InstrumentFactory(slug=f"node{number:02}", kind=KindFactory()) for number in range(count)
+    ]
+    for node in nodes:
+        node.networks.add(network)
+    related = {
+        "institutions": [InstitutionFactory() for _ in range(count)],
+        "milestones": [MilestoneFactory() for _ in range(count)],
+        "themes": [ThemeFactory() for _ in range(count)],
+    }
+    for name, rows in related.items():
+        getattr(network, name).set(rows)
 
-    with django_assert_max_num_queries(NETWORK_DETAIL_BUDGET):
+    with django_assert_num_queries(NETWORK_DETAIL_QUERIES):
         response = client.get(page(network))
 
     assert response.status_code == HTTPStatus.OK
+    assert_rendered(
+        response,
+        [
+            network.agreement,
+            network.office,
+            *nodes,
+            *(obj for rows in related.values() for obj in rows),
+        ],
+    )

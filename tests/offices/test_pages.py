@@ -26,13 +26,16 @@ from tests.factories import (
     OfficeFactory,
     SectorFactory,
 )
+from tests.rendering import SIZES, assert_rendered
 
 pytestmark = pytest.mark.django_db
 
-# The most queries a page may take, the same with 1 row as with 50.
-OFFICE_LIST_BUDGET = 7
-OFFICE_DETAIL_BUDGET = 11
-SECTOR_BUDGET = 5
+# The queries each page takes, whatever the number of rows (see the end of the module).
+OFFICE_LIST_QUERIES = 7
+OFFICE_DETAIL_QUERIES = 8
+SECTOR_QUERIES = 5
+# The office page lists this many active instruments, agreements and calls of each kind at most.
+LIST_LIMIT = 12
 
 
 def url(name, lang="en", **kwargs):
@@ -419,65 +422,93 @@ def test_unknown_sector_is_a_404(client):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-# --- query budgets -----------------------------------------------------------------------------
+# --- query counts -----------------------------------------------------------------------------
+# Each page takes exactly the same number of queries with one row as with a full page of them,
+# and shows them all.
 
 
 def _codes(count):
     return [code for code, _name in list(iso_countries)[:count]]
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_office_list_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, count):
-    codes = _codes(count)
-    for number, code in enumerate(codes):
+@pytest.mark.parametrize("count", SIZES)
+def test_office_list_queries_do_not_grow_with_rows(client, django_assert_num_queries, count):
+    linked = []
+    for number, code in enumerate(_codes(count)):
         country = CountryFactory(code=code)
         office = OfficeFactory(slug=f"o{number:02}", country=country)
         CoverageFactory(office=office, country=country)
         InstitutionFactory(slug=f"op{number:02}").offices_operated.add(office)
+        linked += [office, country]
 
-    with django_assert_max_num_queries(OFFICE_LIST_BUDGET):
+    with django_assert_num_queries(OFFICE_LIST_QUERIES):
         response = client.get(url("offices:list"))
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["office_count"] == count
+    assert_rendered(response, linked)
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_office_page_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, count):
+# The office page lists up to LIST_LIMIT active instruments, agreements and calls, and counts
+# them (one query each) only when there are more: 3 queries more past 12, then no more.
+@pytest.mark.parametrize(
+    ("count", "queries"),
+    [(1, OFFICE_DETAIL_QUERIES), (LIST_LIMIT, OFFICE_DETAIL_QUERIES)]
+    + [(n, OFFICE_DETAIL_QUERIES + 3) for n in (LIST_LIMIT + 1, 20)],
+)
+def test_office_page_queries_do_not_grow_with_rows(
+    client, django_assert_num_queries, count, queries
+):
     codes = _codes(count)
     office = OfficeFactory(slug="main", country=CountryFactory(code=codes[0]))
+    listed, linked = {"instruments": [], "agreements": [], "calls": []}, []
     for number, code in enumerate(codes):
         country = CountryFactory(code=code)
         CoverageFactory(office=office, country=country)
-        InstrumentFactory(slug=f"i{number:02}", countries=[country])
-        AgreementFactory(slug=f"a{number:02}").countries.add(country)
-        CallFactory(slug=f"c{number:02}", opens_on=days(-1), closes_on=days(9)).countries.add(
-            country
-        )
-        OfficeFactory(slug=f"next{number:02}", predecessor=office)
-        InstitutionFactory(slug=f"op{number:02}").offices_operated.add(office)
+        listed["instruments"].append(InstrumentFactory(slug=f"i{number:02}", countries=[country]))
+        agreement = AgreementFactory(slug=f"a{number:02}")
+        agreement.countries.add(country)
+        listed["agreements"].append(agreement)
+        call = CallFactory(slug=f"c{number:02}", opens_on=days(-1), closes_on=days(9))
+        call.countries.add(country)
+        listed["calls"].append(call)
+        linked.append(OfficeFactory(slug=f"next{number:02}", predecessor=office))
+        operator = InstitutionFactory(slug=f"op{number:02}")
+        operator.offices_operated.add(office)
+        linked += [country, operator]
 
-    with django_assert_max_num_queries(OFFICE_DETAIL_BUDGET):
+    with django_assert_num_queries(queries):
         response = client.get(page(office))
 
     assert response.status_code == HTTPStatus.OK
-    assert response.context["active"]["instruments"]["count"] == count
+    active = response.context["active"]
+    for key, rows in listed.items():
+        items = active[key]["items"]
+        assert active[key]["count"] == count, key
+        assert len(items) == min(count, LIST_LIMIT), key
+        assert set(items) <= set(rows), key
+        linked += items
+    assert_rendered(response, linked)
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_sector_page_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, count):
+@pytest.mark.parametrize("count", SIZES)
+def test_sector_page_queries_do_not_grow_with_rows(client, django_assert_num_queries, count):
     sector = SectorFactory(slug="s")
+    linked = []
     for number, code in enumerate(_codes(count)):
         country = CountryFactory(code=code, sector=sector)
         office = OfficeFactory(slug=f"o{number:02}", country=country)
         CoverageFactory(office=office, country=country)
         InstrumentFactory(slug=f"i{number:02}", countries=[country])
+        linked += [country, office]
+    CountryFactory(code="ZW", sector=SectorFactory(slug="elsewhere"))
 
-    with django_assert_max_num_queries(SECTOR_BUDGET):
+    with django_assert_num_queries(SECTOR_QUERIES):
         response = client.get(url("offices:sector", slug="s"))
 
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["active_countries"]) == count
+    assert_rendered(response, linked)
 
 
 def test_draft_office_is_hidden_from_the_public_and_previewed_by_staff(client, admin_client):
