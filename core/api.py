@@ -706,11 +706,15 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
         return super().handle_exception(exc)
 
     def known_parameters(self) -> set[str]:
-        """The query parameters this action takes; any other answers 400 naming it."""
+        """The query parameters this resource takes; any other answers 400 naming it.
+
+        A detail accepts the list's filters too (a list's query kept when following a record's
+        ``url``), and ignores them.
+        """
         known = {"lang"}
+        if self.filterset_class is not None:
+            known |= set(self.filterset_class.base_filters)
         if getattr(self, "action", None) == "list":
-            if self.filterset_class is not None:
-                known |= set(self.filterset_class.base_filters)
             if self.modified_field:
                 known.add("modified_since")
             paginator = self.paginator

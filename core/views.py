@@ -50,6 +50,7 @@ class FilteredListView(FilterView):
             kwargs["data"] = applied
             clean = filterset_class(**kwargs)
             keep_loaded_choices(filterset, clean)
+            clean.as_given = filterset  # for the chips of the values left out
             filterset = clean
             applied._mutable = False
             self.request.GET = applied

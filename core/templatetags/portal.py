@@ -114,13 +114,15 @@ def filter_chips(context, filterset) -> list[dict]:
     """The active filters of a list, each with the address of the same list without it.
 
     Works with any ``core.filters.CatalogFilterSet``: a value's label is read from the options
-    the form already loaded; a value the form rejected is flagged ``ignored``.
+    the form already loaded; a value the form rejected is flagged ``ignored`` (a list page
+    applies the query without it, ``core.views.FilteredListView``: its chip links to that query).
     """
     request = context["request"]
-    form = filterset.form
-    errors = form.errors if filterset.is_bound else {}
+    given = getattr(filterset, "as_given", filterset)
+    form = given.form
+    errors = form.errors if given.is_bound else {}
     chips = []
-    for name, value in filterset.active_filters:
+    for name, value in given.active_filters:
         field = form.fields.get(name)
         if field is None:
             continue
@@ -136,7 +138,8 @@ def filter_chips(context, filterset) -> list[dict]:
                 "label": field.label,
                 "value": value,
                 "value_label": value_label,
-                "ignored": name in errors,
+                "ignored": name in errors
+                and (given is filterset or value not in request.GET.getlist(name)),
                 "url": f"{request.path}?{query}" if query else request.path,
             }
         )

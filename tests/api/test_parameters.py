@@ -25,14 +25,14 @@ def test_api_names_an_unknown_parameter_and_suggests_the_known_one(client, catal
     assert "modified_since" in body["contry"][0]
 
 
-def test_api_details_take_only_lang(client, catalogue):
+def test_api_details_ignore_the_list_filters_but_not_unknown_parameters(client, catalogue):
     url = reverse("api:instrument-detail", kwargs={"slug": "irn-bio"})
 
-    assert client.get(url, {"lang": "en"}).status_code == HTTPStatus.OK
-    response = client.get(url, {"country": "cn"})
+    assert client.get(url, {"lang": "en", "country": "jp"}).status_code == HTTPStatus.OK
+    response = client.get(url, {"colour": "red"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert list(response.json()) == ["country"]
+    assert list(response.json()) == ["colour"]
 
 
 @pytest.mark.parametrize(
@@ -68,6 +68,9 @@ def test_page_keeps_the_good_values_of_a_parameter(client, catalogue):
         "The value “zz” of the filter “Country” (country) was ignored: "
         "“ZZ” is not a known value for this filter."
     ]
+    html = response.content.decode()
+    assert "zz (ignored)" in html
+    assert 'href="/en/instruments/?country=cn"' in html  # the ignored chip's link
 
 
 def test_page_ignores_an_unknown_parameter_with_a_notice(client, catalogue):
