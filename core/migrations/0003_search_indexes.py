@@ -13,6 +13,23 @@ they still equal ``core.search.SEARCH_DOCUMENTS`` (change both with a new migrat
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations
 
+
+class PostgresOnlyReverse:
+    """Django's extension operations skip other databases going forwards but not backwards
+    (they query pg_extension): reversing on SQLite does nothing, as going forwards does."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Unaccent(PostgresOnlyReverse, UnaccentExtension):
+    pass
+
+
+class Trigram(PostgresOnlyReverse, TrigramExtension):
+    pass
+
 SEARCH_DOCUMENTS = {
     "offices.office": {
         "A": ("name_fr", "name_en", "city_fr", "city_en"),
@@ -99,7 +116,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
+        Unaccent(),
+        Trigram(),
         migrations.RunPython(create, drop, elidable=False),
     ]
