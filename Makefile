@@ -8,7 +8,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test test-browser lint fmt bench reset-db messages check
+.PHONY: install run serve test test-browser lint fmt bench reset-db messages check
 
 # A stamp keeps `make install` quick when nothing changed.
 # gettext's msgfmt compiles the translations; installed from Debian when missing (as root).
@@ -35,6 +35,10 @@ run: install
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack locally: gunicorn on PostgreSQL + Redis behind nginx (deploy/serve.sh).
+serve: install
+	deploy/serve.sh
 
 check: install
 	$(PY) manage.py check
