@@ -40,6 +40,8 @@ if not SECRET_KEY:
             "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
     SECRET_KEY = "dev-only-insecure-key-not-for-production-use-0123456789abcdef"
+# Former keys, still accepted while signed values made with them expire (key rotation).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else ""
