@@ -88,15 +88,28 @@ class FilteredListView(FilterView):
         return context
 
 
+def may_preview(user, model) -> bool:
+    """Whether ``user`` may see drafts of ``model``: staff with the right to view that model.
+
+    A staff account in no role (or in a role without this model) sees the public site only.
+    """
+    opts = model._meta
+    return bool(
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+
+
 class PublishedDetailView(DetailView):
-    """One published record; a staff member sees a draft too with ``?preview=1``."""
+    """One published record; staff who may view the model see a draft too with ``?preview=1``."""
 
     nav = ""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # Only a preview request looks at the user, so ordinary visits load no session.
-        self.preview = request.GET.get("preview") == "1" and request.user.is_staff
+        self.preview = request.GET.get("preview") == "1" and may_preview(request.user, self.model)
 
     def get_queryset(self):
         manager = self.model._default_manager

@@ -6,6 +6,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 from django_countries import countries
@@ -418,9 +419,16 @@ def test_instrument_detail_of_a_draft_is_not_found(client):
     assert previewed.status_code == HTTPStatus.NOT_FOUND
 
 
+def viewer_account():
+    """A staff account in the Viewer role: it may view every model, so preview drafts."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Viewer"))
+    return user
+
+
 def test_instrument_detail_of_a_draft_is_shown_to_staff_previewing_it(client):
     draft = InstrumentFactory(slug="draft", status="draft", title_en="Work in progress")
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(viewer_account())
 
     without = client.get(url("instruments:detail", slug="draft"))
     response = client.get(url("instruments:detail", slug="draft"), {"preview": "1"})
@@ -434,7 +442,7 @@ def test_instrument_detail_of_a_draft_is_shown_to_staff_previewing_it(client):
 
 def test_instrument_detail_of_a_published_instrument_has_no_draft_banner(client):
     published = InstrumentFactory(slug="live")
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(viewer_account())
 
     response = client.get(page(published), {"preview": "1"})
 

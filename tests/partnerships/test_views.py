@@ -7,6 +7,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
@@ -272,11 +273,16 @@ def test_agreement_detail_of_a_draft_is_not_found_except_to_staff_previewing(cli
     anonymous = client.get(page(draft), {"preview": "1"})
     client.force_login(UserFactory(is_staff=False, username="visitor"))
     not_staff = client.get(page(draft), {"preview": "1"})
-    client.force_login(UserFactory(is_staff=True, username="editor"))
+    client.force_login(UserFactory(is_staff=True, username="no-role"))
+    no_role = client.get(page(draft), {"preview": "1"})
+    editor = UserFactory(is_staff=True, username="editor")
+    editor.groups.add(Group.objects.get(name="Viewer"))
+    client.force_login(editor)
     staff = client.get(page(draft), {"preview": "1"})
 
     assert anonymous.status_code == HTTPStatus.NOT_FOUND
     assert not_staff.status_code == HTTPStatus.NOT_FOUND
+    assert no_role.status_code == HTTPStatus.NOT_FOUND
     assert staff.status_code == HTTPStatus.OK
     assertContains(staff, "Draft preview")
 
