@@ -35,6 +35,7 @@ from core.exports import (
     theme_columns,
 )
 from core.models import Institute, Publishable, Theme
+from core.spreadsheets import csv_text
 from instruments.exports import (
     instrument_columns,
     kind_columns,
@@ -220,12 +221,15 @@ def record(obj, columns: list[Column]) -> dict:
 
 
 def csv_cell(value) -> str:
+    """A CSV cell of the open data; a text no spreadsheet program runs (``core.spreadsheets``)."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return join_items(value)
+        return csv_text(join_items(value))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return csv_text(value)
     return str(value)
 
 
@@ -454,7 +458,10 @@ def readme(counts, generated, since=None, changes=None) -> str:
         "alpha-2 country code). Translated text comes in two columns, `_fr` and `_en`. "
         "Dates are ISO 8601, as precisely as their source gives them: a date known only to the "
         "month or the year is written `YYYY-MM` or `YYYY`, and the field `<date>_precision` "
-        "beside it says `day`, `month` or `year`. `created` and `modified` are UTC date-times.",
+        "beside it says `day`, `month` or `year`. `created` and `modified` are UTC date-times. "
+        "In the CSV files, a text starting with `=`, `+`, `-`, `@`, a tab or a carriage return "
+        "(other than a plain number) has a leading `'` so that no spreadsheet program runs it "
+        "as a formula (OWASP, CSV injection); the JSON files give the text as it is.",
         "",
         "| file | records | what |",
         "| --- | ---: | --- |",

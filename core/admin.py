@@ -31,11 +31,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_field_name
 
+from core.documents import SafePdfField
 from core.images import SafeImageField
 from core.models import (
     Audited,
@@ -48,6 +48,7 @@ from core.models import (
     today,
 )
 from core.security import security_event
+from core.spreadsheets import SafeCSV, SafeXLSX
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 PROVENANCE_FIELDSET = (
@@ -201,8 +202,8 @@ def past_end_still_published(end_field: str) -> Check:
 class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
     """FR/EN side by side, history with diff and revert, undelete, export of a selection."""
 
-    export_formats = [CSV, XLSX]
-    import_formats = [CSV, XLSX]
+    export_formats = [SafeCSV, SafeXLSX]  # text cells, never formulas (core.spreadsheets)
+    import_formats = [SafeCSV, SafeXLSX]
     show_change_form_export = False
     list_per_page = 50
 
@@ -432,6 +433,7 @@ class CuratedAdmin(HistoryAdmin):
 
     actions = ["mark_checked"]
     image_fields: tuple[str, ...] = ()
+    pdf_fields: tuple[str, ...] = ()
 
     def is_scoped(self, request) -> bool:
         """Whether the user's changes are limited to some records (office editors)."""
@@ -450,6 +452,10 @@ class CuratedAdmin(HistoryAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.image_fields:
             return SafeImageField(
+                label=db_field.verbose_name.capitalize(), required=not db_field.blank
+            )
+        if db_field.name in self.pdf_fields:
+            return SafePdfField(
                 label=db_field.verbose_name.capitalize(), required=not db_field.blank
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -25,6 +25,7 @@ from django.views import View
 from core import conditional
 from core.dates import as_given
 from core.models import DateStatus, Institute, Theme, today
+from core.spreadsheets import csv_text, xlsx_text
 
 BOM = "\ufeff"
 SEPARATOR = "; "
@@ -188,14 +189,10 @@ def as_text(value) -> str:
     return str(value)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_for_spreadsheet(text: str) -> str:
-    """Text a spreadsheet program will not run as a formula."""
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+def safe_for_spreadsheet(value) -> str:
+    """A CSV cell's text that a spreadsheet program will not run (``core.spreadsheets``)."""
+    plain_value = plain(value)
+    return csv_text(plain_value) if isinstance(plain_value, str) else as_text(value)
 
 
 class Echo:
@@ -212,9 +209,7 @@ def csv_lines(header: list[str], rows: Iterable[list], *, language: str, bom=Tru
         first = writer.writerow([str(label) for label in header])
         yield (BOM + first) if bom else first
         for row in rows:
-            cells = [as_text(value) for value in row]
-            if safe:
-                cells = [safe_for_spreadsheet(cell) for cell in cells]
+            cells = [safe_for_spreadsheet(v) if safe else as_text(v) for v in row]
             yield writer.writerow(cells)
 
 
@@ -238,17 +233,16 @@ XLSX_MOMENT_FORMAT = 'yyyy-mm-dd"T"hh:mm:ss"Z"'
 
 def xlsx_cell(value):
     value = plain(value)
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        return safe_for_spreadsheet(ILLEGAL_CHARACTERS_RE.sub("", value))
     if isinstance(value, decimal.Decimal):
         return float(value)
     return value
 
 
 def xlsx_moment(sheet, value):
-    """A UTC moment as a date-time cell that says so (``2024-06-01T08:00:00Z``)."""
+    """A cell for ``value``: a text as a string cell (never a formula, ``core.spreadsheets``), a
+    UTC moment as a date-time cell that says so (``2024-06-01T08:00:00Z``)."""
+    if isinstance(value, str):
+        return xlsx_text(sheet, value)
     if not isinstance(value, datetime.datetime):
         return value
     from openpyxl.cell import WriteOnlyCell

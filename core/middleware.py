@@ -1,4 +1,10 @@
-"""Security headers Django's own middleware does not send."""
+"""Security headers Django's own middleware does not send; admin parameters that are not text."""
+
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http.request import RawPostDataException
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -17,3 +23,56 @@ class PermissionsPolicyMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-site")
         return response
+
+
+def _undecodable(raw: str) -> bool:
+    """Whether a form-encoded string holds a NUL byte or bytes that are not UTF-8."""
+    if not raw:
+        return False
+    try:
+        data = raw.encode("latin-1")  # WSGI hands the raw bytes over as latin-1 text
+    except UnicodeEncodeError:
+        data = raw.encode("utf-8")
+    decoded = unquote_to_bytes(data.replace(b"+", b" "))
+    if b"\x00" in decoded:
+        return True
+    try:
+        decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+class AdminParametersMiddleware:
+    """A NUL byte or invalid UTF-8 in an admin parameter is a bad request (400), never a 500.
+
+    Django decodes parameters leniently (invalid bytes become U+FFFD) and a NUL reaches the
+    list filters, which PostgreSQL refuses with an error. The admin's query string, and its
+    form-encoded or multipart fields (not the files), are checked before any view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.prefix) and self.refused(request):
+            raise BadRequest("A parameter holds a NUL byte or invalid UTF-8.")
+        return self.get_response(request)
+
+    def refused(self, request) -> bool:
+        if _undecodable(request.META.get("QUERY_STRING", "")):
+            return True
+        if request.method != "POST":
+            return False
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            try:
+                body = request.body.decode("latin-1")
+            except RawPostDataException:
+                body = ""
+            return _undecodable(body)
+        if content_type.startswith("multipart/form-data"):
+            texts = [text for key, values in request.POST.lists() for text in (key, *values)]
+            return any("\x00" in text or "\ufffd" in text for text in texts)
+        return False

@@ -160,6 +160,7 @@ class AgreementAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
     autocomplete_fields = ["parties", "countries", "themes", "office"]
     prepopulated_fields = {"slug": ("title_fr",)}
     date_hierarchy = "signed_on"
+    pdf_fields = ("document",)
     fieldsets = [
         (
             None,
