@@ -299,8 +299,14 @@ class CooperationLoader:
             "closes_on_precision": closes_precision,
             **self.provenance(path, row),
         }
+        slug = self.slug_for(Call, row)
+        if "projects_start" in self.loader.given.get((Call, slug), set()):
+            # The row's dates are then the project period the TOML record already gives (README:
+            # "the opening (or the project period)"), not an opening and a deadline.
+            for name in ("opens_on", "opens_on_precision", "closes_on", "closes_on_precision"):
+                values.pop(name)
         m2m = {"funders": funders, "countries": self.countries(path, row)}
-        self.upsert(path, row, Call, {"slug": self.slug_for(Call, row)}, values, m2m)
+        self.upsert(path, row, Call, {"slug": slug}, values, m2m)
 
     def load_milestone(self, path, row):
         date, precision = self.date(path, row, "start")

@@ -2,7 +2,7 @@
 
 The engine is ``core.search``; this registry lives in the site layer because it names every domain
 app's models. ``core/migrations/0003_search_indexes.py`` froze these documents into its GIN
-indexes, ``0006_instrument_search_codes.py`` the instrument's unit numbers and codes: change a
+indexes, ``cnrs_intl/migrations/0001_instrument_search_codes.py`` the instrument's unit numbers and codes: change a
 document with a new migration (a test compares them).
 """
 

@@ -5,10 +5,13 @@ transaction rolled back after its last; each test (``reference_db``) starts from
 loaded reference data and none sees another's changes.
 """
 
+import csv
 import datetime
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import CommandError
 from django_countries import countries
 
@@ -367,11 +370,21 @@ def test_reference_records_are_published_with_their_provenance(reference_db):
         for model in publishable
         if model.objects.filter(status="published", published_at__isnull=True).exists()
     ]
+    # A record from the catalogue (fixtures/cooperation/, its rows and the partners they name)
+    # is checked as of its source's date, which an undated page does not give: it then has no
+    # "last checked", never the day of loading. Every other record has one.
+    catalogue_sources = {
+        row["source_url"]
+        for path in (Path(settings.BASE_DIR) / "fixtures" / "cooperation").glob("*.csv")
+        for row in csv.DictReader(path.open(newline="", encoding="utf-8"))
+    }
     unsourced = [
         model.__name__
         for model in publishable
         if model.objects.filter(source_title="").exists()
-        or model.objects.filter(checked_on__isnull=True).exists()
+        or model.objects.filter(checked_on__isnull=True)
+        .exclude(source_url__in=catalogue_sources)
+        .exists()
     ]
 
     assert drafts == []

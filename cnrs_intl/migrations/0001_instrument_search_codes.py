@@ -2,8 +2,9 @@
 
 ``UMI 3654``, ``IRL 2010`` or a former code (``UMI`` for a unit now an IRL) find the record:
 ``unit_numbers``, ``former_codes`` and ``stated_code`` join the document's weight-A fields, and
-the GIN index on the document is rebuilt for the new expression (PostgreSQL only). Frozen here
-as 0003 froze the others; the test compares them with ``cnrs_intl.search.SEARCH_DOCUMENTS``.
+the GIN index on the document is rebuilt for the new expression (PostgreSQL only). A site-layer
+migration, since it names an app above core; frozen here as core's 0003 froze the others, and the
+test compares them with ``cnrs_intl.search.SEARCH_DOCUMENTS``.
 """
 
 from django.db import migrations
