@@ -583,7 +583,7 @@ class ReferenceLoader:
         created = obj is None
         if created:
             obj = model(**lookup)
-        changed = False
+        changed = created
         for name, value in values.items():
             if created or not _same(getattr(obj, name), value):
                 setattr(obj, name, value)
@@ -591,29 +591,49 @@ class ReferenceLoader:
         if isinstance(obj, Publishable) and obj.is_published and obj.published_at is None:
             obj.published_at = self.now
             changed = True
-        with translation.override("en"):  # messages in one language, like the loader's own
-            try:
-                obj.full_clean()
-            except ValidationError as error:
-                raise FixtureError(path, _messages(error), record) from error
-        if changed:
-            try:
-                obj.save()
-            except DatabaseError as error:
-                raise FixtureError(path, f"the database refused it: {error}", record) from error
-            rows[row_key] = obj
+        links = []
         for name, targets in (m2m or {}).items():
-            manager = getattr(obj, name)
             wanted = {target.pk for target in targets}
-            if set(manager.values_list("pk", flat=True)) != wanted:
-                manager.set(targets)
-                changed = True
+            current = set() if created else set(getattr(obj, name).values_list("pk", flat=True))
+            if current != wanted:
+                links.append((name, targets))
+        if changed:
+            # A row that did not change was valid when it was written: only changes are checked.
+            with translation.override("en"):  # messages in one language, like the loader's own
+                try:
+                    obj.full_clean()
+                except ValidationError as error:
+                    raise FixtureError(path, _messages(error), record) from error
+        if changed or links:
+            self.write(path, record, obj, created, changed, links)
+            rows[row_key] = obj
+            changed = True
         outcome = "created" if created else "updated" if changed else "unchanged"
         self.stats.setdefault(model.__name__, Counter())[outcome] += 1
         key_field = next(iter(lookup))
         if isinstance(lookup[key_field], str):
             self.cache[(model, lookup[key_field])] = obj
         return obj
+
+    def write(self, path, record, obj, created, changed, links) -> None:
+        """Save the row and its links with one history entry, not one per link set."""
+        try:
+            if links:
+                # History is written once, after the links, so that entry holds them all.
+                obj.skip_history_when_saving = True
+            if changed:
+                obj.save()
+            for name, targets in links:
+                getattr(obj, name).set(targets)
+            if links:
+                del obj.skip_history_when_saving
+                obj.save()
+                if created and hasattr(obj, "history"):
+                    # That entry is the row's creation ("+"), as a plain save would have said.
+                    latest = obj.history.order_by("-history_id").values("history_id")[:1]
+                    obj.history.model.objects.filter(history_id__in=latest).update(history_type="+")
+        except DatabaseError as error:
+            raise FixtureError(path, f"the database refused it: {error}", record) from error
 
 
 class Command(BaseCommand):
