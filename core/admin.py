@@ -18,15 +18,21 @@ from collections.abc import Callable
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import SET_NULL, Count, Max, Q, QuerySet
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -44,6 +50,7 @@ from core.models import (
     KeyFigure,
     Provenance,
     Publishable,
+    Revision,
     Theme,
     today,
 )
@@ -67,8 +74,10 @@ PUBLICATION_FIELDSET = (
     {
         "fields": ["status", "published_at"],
         "description": _(
-            "Only a DERCI editor publishes. An office editor's save keeps the record a draft, "
-            "out of the public site, the API, exports and feeds, until it is published."
+            "Only a DERCI editor publishes. A new record saved by an office editor stays a "
+            "draft, out of the public site, the API, exports and feeds, until it is published; "
+            "their change to a published record waits for a DERCI editor's review while the "
+            "published version stays online."
         ),
     },
 )
@@ -590,24 +599,83 @@ class PublishableAdmin(CuratedAdmin):
             fields = [*fields, "status"]
         return fields
 
+    change_form_template = "admin/publishable_change_form.html"
+
+    # -- saving: a change to a published record is a proposal --
+
+    def is_published_now(self, obj) -> bool:
+        """Whether the stored record (not the form's copy of it) is published."""
+        return (
+            obj.pk is not None
+            and self.model._default_manager.filter(
+                pk=obj.pk, status=Publishable.Status.PUBLISHED
+            ).exists()
+        )
+
+    def proposes(self, request, obj, change) -> bool:
+        """Whether this save becomes a pending revision instead of changing the live record:
+        always for someone who may not publish, on request (*Save as a proposal*) otherwise."""
+        if not change or not self.is_published_now(obj):
+            return False
+        return not self.has_publish_permission(request) or "_propose" in request.POST
+
     def save_model(self, request, obj, form, change):
+        if self.proposes(request, obj, change):
+            reverting = getattr(request, "_history_record", None) is not None
+            revision = Revision.propose(
+                obj, form, request.user, names=list(form.fields) if reverting else None
+            )
+            request._proposal = revision or "unchanged"
+            form.save_m2m = lambda: None  # the live record's links stay as published
+            if revision is None:
+                self.message_user(request, _("Nothing was changed."), messages.INFO)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        _(
+                            "Your change is waiting for a DERCI editor’s review "
+                            '(<a href="{}">{}</a>): the public site keeps showing the '
+                            "published version until it is approved."
+                        ),
+                        reverse("admin:core_revision_change", args=[revision.pk]),
+                        str(revision),
+                    ),
+                    messages.INFO,
+                )
+            return
         if self.has_publish_permission(request):
             if obj.is_published and obj.published_at is None:
                 obj.published_at = timezone.now()
         else:
-            was_published = change and obj.is_published
             obj.status = Publishable.Status.DRAFT
             self.message_user(
                 request,
-                _("Saved as a draft: a DERCI editor will review and publish it.")
-                if not was_published
-                else _(
-                    "Saved as a draft, so it no longer shows on the public site until a DERCI "
-                    "editor publishes your change."
-                ),
+                _("Saved as a draft: a DERCI editor will review and publish it."),
                 messages.INFO,
             )
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "_proposal", None) is not None:
+            return  # a proposal holds field values only: inline rows are left as they are
+        super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_proposal", None) is not None:
+            return []  # the inline formsets were not saved
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_proposal", None) is not None:
+            return None  # nothing changed yet: the revision is the record of the proposal
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_proposal", None) is not None:
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        return super().response_change(request, obj)
 
     # -- publish / unpublish --
 
@@ -681,7 +749,57 @@ class PublishableAdmin(CuratedAdmin):
             extra_context["preview_url"] = reverse(
                 "admin:{}_{}_preview".format(*info), args=[object_id]
             )
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.is_published:
+            # A DERCI editor may also send a change for review instead of publishing it.
+            extra_context["can_propose"] = self.has_publish_permission(
+                request
+            ) and self.has_change_permission(request, obj)
+            extra_context["proposes_only"] = not self.has_publish_permission(request)
+            if request.method == "GET":
+                self.revision_messages(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_messages(self, request, obj):
+        """Pending changes to this record, and the reviewer's note on the user's rejected ones."""
+        revisions = Revision.objects.for_object(obj).select_related("author")
+        pending = list(revisions.pending())
+        if pending:
+            self.message_user(
+                request,
+                format_html(
+                    "{} {}",
+                    ngettext(
+                        "%(count)d proposed change to this record is waiting for review:",
+                        "%(count)d proposed changes to this record are waiting for review:",
+                        len(pending),
+                    )
+                    % {"count": len(pending)},
+                    format_html_join(
+                        ", ",
+                        '<a href="{}">{}</a>',
+                        (
+                            (reverse("admin:core_revision_change", args=[r.pk]), str(r))
+                            for r in pending
+                        ),
+                    ),
+                ),
+                messages.INFO,
+            )
+        since = timezone.now() - datetime.timedelta(days=30)
+        for revision in revisions.filter(
+            status=Revision.Status.REJECTED, author=request.user, reviewed_at__gte=since
+        ):
+            self.message_user(
+                request,
+                format_html(
+                    _('Your proposed change <a href="{}">{}</a> was not accepted: {}'),
+                    reverse("admin:core_revision_change", args=[revision.pk]),
+                    str(revision),
+                    revision.note,
+                ),
+                messages.WARNING,
+            )
 
     @admin.display(description=_("publication"), ordering="status")
     def publication(self, obj):
@@ -792,3 +910,219 @@ class KeyFigureAdmin(PublishableAdmin):
         PROVENANCE_FIELDSET,
         RECORD_FIELDSET,
     ]
+
+
+# --- proposed changes (pending revisions) ------------------------------------------------------
+
+
+def publishable_admins(admin_site) -> list:
+    return [
+        model_admin
+        for model, model_admin in admin_site._registry.items()
+        if issubclass(model, Publishable)
+    ]
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """Pending revisions first: the list opens on those waiting for a review."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [*Revision.Status.choices, ("all", _("All"))]
+
+    def value(self):
+        return super().value() or Revision.Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() in Revision.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class RecordKindFilter(admin.SimpleListFilter):
+    title = _("kind of record")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(ContentType.objects.get_for_model(a.model).pk), a.opts.verbose_name_plural)
+            for a in publishable_admins(model_admin.admin_site)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(content_type_id=int(self.value()))
+        return queryset
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """The pending revisions in one list; each opens on its field-by-field review."""
+
+    list_display = ["change", "kind", "author", "created_at", "review_status", "reviewed_by"]
+    list_filter = [ReviewFilter, RecordKindFilter]
+    list_select_related = ["content_type", "author", "reviewed_by"]
+    search_fields = ["record_label", "author__username"]
+    date_hierarchy = None
+    actions = None
+
+    # -- who sees what --
+
+    def is_reviewer(self, request) -> bool:
+        """Someone who may publish some kind of record reviews the changes proposed to it."""
+        return any(a.has_publish_permission(request) for a in publishable_admins(self.admin_site))
+
+    def is_author(self, request) -> bool:
+        return any(a.has_change_permission(request) for a in publishable_admins(self.admin_site))
+
+    def has_module_permission(self, request):
+        user = request.user
+        return (
+            user.is_active
+            and user.is_staff
+            and (self.is_reviewer(request) or self.is_author(request))
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or self.is_reviewer(request) or obj.author_id == request.user.pk
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.is_reviewer(request):
+            return queryset
+        return queryset.filter(author=request.user)
+
+    def may_review(self, request, revision, live) -> bool:
+        """The right to publish that kind of record, and to change this one."""
+        model_admin = self.admin_site._registry.get(revision.model)
+        return bool(
+            model_admin is not None
+            and live is not None
+            and model_admin.has_publish_permission(request)
+            and model_admin.has_change_permission(request, live)
+        )
+
+    # -- the list --
+
+    @admin.display(description=_("proposed change"), ordering="-created_at")
+    def change(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("kind of record"), ordering="content_type")
+    def kind(self, obj):
+        model = obj.model
+        return model._meta.verbose_name if model else "—"
+
+    @admin.display(description=_("review"), ordering="status")
+    def review_status(self, obj):
+        return obj.get_status_display()
+
+    # -- the review --
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        object_id = unquote(object_id)
+        if not object_id.isdigit():
+            raise Http404
+        revision = get_object_or_404(
+            self.get_queryset(request).select_related("author", "reviewed_by"), pk=int(object_id)
+        )
+        live = revision.live_record()
+        may_review = revision.is_pending and self.may_review(request, revision, live)
+        if request.method == "POST":
+            if not may_review:
+                security_event(
+                    "permission_denied",
+                    request,
+                    outcome="denied",
+                    model=Revision._meta.label,
+                    action="review",
+                )
+                raise PermissionDenied
+            response = self.review(request, revision)
+            if response is not None:
+                return response
+        record_admin = self.admin_site._registry.get(revision.model)
+        record_url = None
+        if live is not None and record_admin is not None:
+            opts = record_admin.opts
+            record_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[live.pk])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(revision),
+            "opts": self.opts,
+            "revision": revision,
+            "record_opts": revision.model._meta if revision.model else None,
+            "record_url": record_url,
+            "live": live,
+            "changes": revision.changes(),
+            "may_review": may_review,
+            "note": request.POST.get("note", ""),
+            "changelist_url": reverse("admin:core_revision_changelist"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/core/revision/review.html", context)
+
+    def review(self, request, revision):
+        """Approve or reject a pending revision; ``None`` shows the review page again."""
+        changelist = HttpResponseRedirect(reverse("admin:core_revision_changelist"))
+        if "_approve" in request.POST:
+            try:
+                obj = revision.approve(request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("It cannot be approved as it is: %(errors)s")
+                    % {"errors": "; ".join(error.messages)},
+                    messages.ERROR,
+                )
+                return None
+            record_admin = self.admin_site._registry[revision.model]
+            record_admin.log_change(
+                request, obj, [{"changed": {"fields": [r["label"] for r in revision.changes()]}}]
+            )
+            self.message_user(
+                request,
+                format_html(_("{} was approved: it is live."), str(revision)),
+                messages.SUCCESS,
+            )
+            return changelist
+        if "_reject" in request.POST:
+            note = request.POST.get("note", "").strip()
+            if not note:
+                self.message_user(
+                    request,
+                    _("Say why in the note: its author reads it."),
+                    messages.ERROR,
+                )
+                return None
+            revision.reject(request.user, note)
+            self.message_user(
+                request,
+                format_html(_("{} was rejected; its author will read your note."), str(revision)),
+                messages.SUCCESS,
+            )
+            return changelist
+        return HttpResponseBadRequest()

@@ -585,3 +585,6 @@ def published_prefetch(lookup: str, model, *select_related, to_attr: str | None 
     if select_related:
         queryset = queryset.select_related(*select_related)
     return Prefetch(lookup, queryset=queryset, to_attr=to_attr or f"published_{lookup}")
+
+
+from core.revisions import Revision  # noqa: E402, F401  (a model of this app, in its own module)

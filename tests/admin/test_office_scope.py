@@ -6,7 +6,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from core.models import Publishable
+from core.models import Publishable, Revision
 from instruments.models import Instrument
 from offices.models import Coverage, Office
 from partnerships.models import Agreement, Call
@@ -74,6 +74,7 @@ def test_own_record_cannot_be_handed_to_another_office(
 
 
 def test_own_record_changes_and_stays_a_draft(office_editor_client, office_editor, own_instrument):
+    own_instrument.unpublish()
     url = admin_url(Instrument, "change", own_instrument.pk)
     data = form_data(office_editor_client.get(url), title_fr="Nouveau titre", status=PUBLISHED)
 
@@ -86,6 +87,21 @@ def test_own_record_changes_and_stays_a_draft(office_editor_client, office_edito
     assert own_instrument.updated_by == office_editor
 
 
+def test_own_published_record_change_waits_for_review(
+    office_editor_client, office_editor, own_instrument
+):
+    url = admin_url(Instrument, "change", own_instrument.pk)
+    data = form_data(office_editor_client.get(url), title_fr="Nouveau titre", status=DRAFT)
+
+    response = office_editor_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    own_instrument.refresh_from_db()
+    assert (own_instrument.title_fr, own_instrument.status) == ("Instrument own (fr)", PUBLISHED)
+    revision = Revision.objects.get()
+    assert (revision.author, revision.values) == (office_editor, {"title_fr": "Nouveau titre"})
+
+
 def test_record_concerning_a_covered_country_is_in_reach(office_editor_client, other_office, china):
     shared = InstrumentFactory(
         slug="shared", office=other_office, countries=[china], kind=KindFactory(code="IRN")
@@ -96,8 +112,8 @@ def test_record_concerning_a_covered_country_is_in_reach(office_editor_client, o
     response = office_editor_client.post(url, data)
 
     assert response.status_code == HTTPStatus.FOUND
+    assert Revision.objects.get().values == {"title_fr": "Partagé"}
     shared.refresh_from_db()
-    assert shared.title_fr == "Partagé"
     assert shared.office == other_office
 
 
@@ -149,8 +165,8 @@ def test_other_office_refuses_changes_and_own_office_keeps_its_editors(
 
     assert other.status_code == HTTPStatus.FORBIDDEN
     assert own.status_code == HTTPStatus.FOUND
-    own_office.refresh_from_db()
-    assert own_office.name_fr == "Pékin (nouveau)"
+    # Their office is published: the change waits for review, the editors are unchanged.
+    assert Revision.objects.get().values == {"name_fr": "Pékin (nouveau)"}
     assert list(office_editor.edited_offices.all()) == [own_office]
 
 

@@ -117,7 +117,7 @@ def test_preview_of_a_missing_record_is_not_found(derci_client):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-def test_office_editor_saves_of_a_published_record_make_it_a_draft(
+def test_office_editor_saves_of_a_published_record_keep_it_published(
     office_editor_client, own_office
 ):
     agreement = AgreementFactory(slug="cas", office=own_office)
@@ -128,8 +128,11 @@ def test_office_editor_saves_of_a_published_record_make_it_a_draft(
     )
 
     agreement.refresh_from_db()
-    assert agreement.status == DRAFT
-    assert any("no longer shows on the public site" in str(m) for m in response.context["messages"])
+    assert agreement.status == PUBLISHED
+    assert agreement.summary_fr != "Mis à jour"
+    assert any(
+        "keeps showing the published version" in str(m) for m in response.context["messages"]
+    )
 
 
 def test_records_without_a_public_page_offer_no_preview(derci_client):
