@@ -21,7 +21,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import SET_NULL, Count, Max, Q, QuerySet
+from django.db.models import CASCADE, SET_NULL, Count, Max, Q, QuerySet
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_field_name
 
 from core.documents import SafePdfField
@@ -58,6 +59,8 @@ from core.security import security_event
 from core.spreadsheets import SafeCSV, SafeXLSX
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+# Rows deleted by the cascade of a record's deletion are recorded within this many seconds of it.
+RESTORE_WINDOW_SECONDS = 60
 PROVENANCE_FIELDSET = (
     _("Provenance"),
     {
@@ -223,6 +226,14 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
 
     def has_undelete_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_delete_permission(request)
+
+    # -- nothing lost on delete --
+
+    def get_deleted_objects(self, objs, request):
+        """Records other records link to (many-to-many included) are protected from deletion:
+        the confirmation page lists the links and refuses, like a protected foreign key."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, perms_needed, [*protected, *linking_records(objs, self)]
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)
@@ -391,7 +402,25 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
         return obj
 
     def restore_related(self, request, obj, record):
-        """Bring back the rows deleted together with ``obj`` (its cascade); none by default."""
+        """Bring back the rows deleted together with ``obj``: its owned rows (a foreign key to it
+        that cascades, with history: a kind's former names), deleted at the same moment."""
+        window = datetime.timedelta(seconds=RESTORE_WINDOW_SECONDS)
+        for rel in obj._meta.related_objects:
+            if not rel.one_to_many or rel.on_delete is not CASCADE:
+                continue
+            related = rel.related_model
+            try:
+                history = get_history_manager_for_model(related)
+            except NotHistoricalModelError:
+                continue
+            deleted = history.filter(
+                history_type="-",
+                history_date__gte=record.history_date - window,
+                history_date__lte=record.history_date + window,
+                **{rel.field.attname: obj.pk},
+            ).exclude(**{f"{related._meta.pk.attname}__in": related._default_manager.values("pk")})
+            for row in deleted:
+                row.instance.save(force_insert=True)
 
 
 def missing_links(obj) -> list[str]:
@@ -411,6 +440,34 @@ def missing_links(obj) -> list[str]:
         else:
             missing.append(str(field.verbose_name))
     return missing
+
+
+def linking_records(objs, model_admin) -> list[str]:
+    """ "Kind: <a>record</a> (field)" for each record whose many-to-many field links to one of
+    ``objs`` — what a deletion would silently unlink."""
+    found = []
+    for obj in objs:
+        for rel in obj._meta.related_objects:
+            accessor = rel.get_accessor_name()
+            if not rel.many_to_many or not accessor:
+                continue
+            for other in getattr(obj, accessor).all()[:50]:
+                opts = other._meta
+                label = f"{str(opts.verbose_name).capitalize()}: "
+                try:
+                    url = reverse(
+                        f"{model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                        args=[other.pk],
+                    )
+                except NoReverseMatch:
+                    found.append(f"{label}{other} ({rel.field.verbose_name})")
+                    continue
+                found.append(
+                    format_html(
+                        '{}<a href="{}">{}</a> ({})', label, url, str(other), rel.field.verbose_name
+                    )
+                )
+    return found
 
 
 def historical_m2m(record) -> dict[str, list]:
