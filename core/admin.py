@@ -21,7 +21,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CASCADE, SET_NULL, Count, Max, Q, QuerySet
+from django.db.models import CASCADE, SET_NULL, Count, F, Max, Q, QuerySet
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -183,12 +183,86 @@ class AttentionFilter(admin.SimpleListFilter):
     parameter_name = "attention"
     checks: dict[str, Check] = {}
 
+    @classmethod
+    def all_checks(cls, model) -> dict[str, Check]:
+        """The subclass's own checks, then those every record of this kind gets."""
+        return {**cls.checks, **common_checks(model)}
+
     def lookups(self, request, model_admin):
-        return [(key, check.label) for key, check in self.checks.items()]
+        return [(key, check.label) for key, check in self.all_checks(model_admin.model).items()]
 
     def queryset(self, request, queryset):
-        check = self.checks.get(self.value())
+        check = self.all_checks(queryset.model).get(self.value())
         return check.rows(queryset) if check else queryset
+
+
+STALE_AFTER_DAYS = 365
+
+
+def common_checks(model) -> dict[str, Check]:
+    """Checks that follow from what a model is: dated and published, sourced, in a chain."""
+    checks = {}
+    published = Publishable.Status.PUBLISHED
+    queryset = model._default_manager.all()
+    start, end = getattr(queryset, "start_field", None), getattr(queryset, "end_field", None)
+    if issubclass(model, Publishable) and start and end:
+        checks["undated"] = Check(
+            label=_("Published without any date"),
+            message=lambda n: (
+                ngettext(
+                    "%(count)d published record has no date at all: nothing says it is current.",
+                    "%(count)d published records have no date at all: nothing says they are "
+                    "current.",
+                    n,
+                )
+                % {"count": n}
+            ),
+            rows=lambda qs: qs.filter(
+                status=published, **{f"{start}__isnull": True, f"{end}__isnull": True}
+            ),
+        )
+    if issubclass(model, Provenance):
+        checks["stale-source"] = Check(
+            label=_("Source last checked over a year ago"),
+            message=lambda n: (
+                ngettext(
+                    "%(count)d record was last checked against its source more than a year ago.",
+                    "%(count)d records were last checked against their source more than a year "
+                    "ago.",
+                    n,
+                )
+                % {"count": n}
+            ),
+            rows=lambda qs: qs.filter(
+                checked_on__lt=today() - datetime.timedelta(days=STALE_AFTER_DAYS)
+            ),
+        )
+    predecessor = next((f for f in model._meta.fields if f.name == "predecessor"), None)
+    if predecessor is not None and issubclass(model, Publishable):
+
+        def broken(qs):
+            chain = Q(status=published, predecessor__isnull=False) & ~Q(
+                predecessor__status=published
+            )
+            if start:  # the predecessor starts after the record it precedes
+                chain |= Q(**{f"predecessor__{start}__gt": F(start)})
+            return qs.filter(chain)
+
+        checks["broken-chain"] = Check(
+            label=_("Broken predecessor chain"),
+            message=lambda n: (
+                ngettext(
+                    "%(count)d record has a predecessor that is not published or starts after "
+                    "it: a broken chain.",
+                    "%(count)d records have a predecessor that is not published or starts after "
+                    "them: broken chains.",
+                    n,
+                )
+                % {"count": n}
+            ),
+            rows=broken,
+        )
+    return checks
 
 
 def past_end_still_published(end_field: str) -> Check:
@@ -590,14 +664,22 @@ class CuratedAdmin(HistoryAdmin):
 
     # -- warnings --
 
+    def get_list_filter(self, request):
+        """The list's filters, with the common checks' filter when the list has none."""
+        filters = list(super().get_list_filter(request))
+        has_attention = any(isinstance(f, type) and issubclass(f, AttentionFilter) for f in filters)
+        if not has_attention and common_checks(self.model):
+            filters.append(AttentionFilter)
+        return filters
+
     def attention_messages(self, request, list_url: str = "") -> list[str]:
         """One warning per check that finds rows, with a link to the filtered list."""
         found = []
         base = self.get_queryset(request)
-        for list_filter in self.list_filter:
+        for list_filter in self.get_list_filter(request):
             if not (isinstance(list_filter, type) and issubclass(list_filter, AttentionFilter)):
                 continue
-            for key, check in list_filter.checks.items():
+            for key, check in list_filter.all_checks(self.model).items():
                 count = check.rows(base).count()
                 if count:
                     query = urlencode({list_filter.parameter_name: key})
@@ -1079,6 +1161,22 @@ class RevisionAdmin(admin.ModelAdmin):
             and model_admin.has_publish_permission(request)
             and model_admin.has_change_permission(request, live)
         )
+
+    def attention_messages(self, request, list_url: str = "") -> list[str]:
+        """For the admin index's "Needs attention": the changes waiting for this reviewer."""
+        if not self.is_reviewer(request):
+            return []
+        count = Revision.objects.pending().count()
+        if not count:
+            return []
+        message = ngettext(
+            "%(count)d proposed change is waiting for review.",
+            "%(count)d proposed changes are waiting for review.",
+            count,
+        ) % {"count": count}
+        return [
+            format_html('{} <a href="{}?review=pending">{}</a>', message, list_url, _("Show them"))
+        ]
 
     # -- the list --
 

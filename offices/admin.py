@@ -241,6 +241,18 @@ def _open_coverage_after_closing():
 
 class OfficeAttentionFilter(AttentionFilter):
     checks = {
+        "no-contact": Check(
+            label=_("No contact"),
+            message=lambda n: (
+                ngettext(
+                    "%(count)d office has no contact (no address, e-mail or website).",
+                    "%(count)d offices have no contact (no address, e-mail or website).",
+                    n,
+                )
+                % {"count": n}
+            ),
+            rows=lambda qs: qs.filter(address="", email="", website=""),
+        ),
         "no-country": Check(
             label=_("Covers no country now"),
             message=lambda n: (

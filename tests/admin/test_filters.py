@@ -140,6 +140,8 @@ def test_records_past_their_end_still_published(derci_client):
 
 def test_no_warning_when_all_is_well(derci_client, own_office):
     InstitutionFactory(slug="ok", ror_id="034t30j35")
+    own_office.email = "beijing@cnrs.fr"
+    own_office.save()
 
     assert warnings(derci_client, Institution) == []
     assert warnings(derci_client, Office) == []
