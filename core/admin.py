@@ -58,6 +58,10 @@ from core.models import (
 from core.security import security_event
 from core.spreadsheets import SafeCSV, SafeXLSX
 
+# The admin's header and page titles (French typography through the catalogue).
+admin.site.site_header = _("CNRS International — administration")
+admin.site.site_title = _("CNRS International — administration")
+
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 # Rows deleted by the cascade of a record's deletion are recorded within this many seconds of it.
 RESTORE_WINDOW_SECONDS = 60
