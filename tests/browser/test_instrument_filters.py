@@ -60,8 +60,10 @@ def instruments(site):
 
 
 def titles(queryset) -> list[str]:
-    """English titles in the list's default order (the model's: latest start first)."""
-    return list(queryset.order_by("-start_on", "slug").values_list("title_en", flat=True))
+    """Titles as the English page shows them, in the list's default order (latest start first):
+    a title no source gives in English is the French one, marked as French."""
+    rows = queryset.order_by("-start_on", "slug").values_list("title_en", "title_fr")
+    return [english or f"{french} (en français)" for english, french in rows]
 
 
 def shown_titles(page) -> list[str]:
