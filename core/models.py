@@ -118,33 +118,29 @@ class DatedQuerySet(CatalogQuerySet):
     def _has_precision(self, field_name: str) -> bool:
         return any(f.name == f"{field_name}_precision" for f in self.model._meta.concrete_fields)
 
-    def _not_before(self, field_name: str, on):
-        """The date in ``field_name`` is on or after ``on``, at the date's precision."""
+    def _at_precision(self, field_name: str, lookup: str, on, period_bound):
+        """``field_name`` compared with ``on`` (``gte``/``lte``), a date known to the month or
+        the year compared with that period's bound (``period_bound``: start or end)."""
         if not self._has_precision(field_name):
-            return Q(**{f"{field_name}__gte": on})
+            return Q(**{f"{field_name}__{lookup}": on})
         precision = f"{field_name}_precision"
+        compare = f"{field_name}__{lookup}"
         return (
-            Q(**{precision: DatePrecision.YEAR, f"{field_name}__gte": period_start(on, "year")})
-            | Q(**{precision: DatePrecision.MONTH, f"{field_name}__gte": period_start(on, "month")})
+            Q(**{precision: DatePrecision.YEAR, compare: period_bound(on, "year")})
+            | Q(**{precision: DatePrecision.MONTH, compare: period_bound(on, "month")})
             | (
                 ~Q(**{f"{precision}__in": [DatePrecision.YEAR, DatePrecision.MONTH]})
-                & Q(**{f"{field_name}__gte": on})
+                & Q(**{compare: on})
             )
         )
 
+    def _not_before(self, field_name: str, on):
+        """The date in ``field_name`` is on or after ``on``, at the date's precision."""
+        return self._at_precision(field_name, "gte", on, period_start)
+
     def _not_after(self, field_name: str, on):
         """The date in ``field_name`` is on or before ``on``, at the date's precision."""
-        if not self._has_precision(field_name):
-            return Q(**{f"{field_name}__lte": on})
-        precision = f"{field_name}_precision"
-        return (
-            Q(**{precision: DatePrecision.YEAR, f"{field_name}__lte": period_end(on, "year")})
-            | Q(**{precision: DatePrecision.MONTH, f"{field_name}__lte": period_end(on, "month")})
-            | (
-                ~Q(**{f"{precision}__in": [DatePrecision.YEAR, DatePrecision.MONTH]})
-                & Q(**{f"{field_name}__lte": on})
-            )
-        )
+        return self._at_precision(field_name, "lte", on, period_end)
 
     def _dated(self):
         """Rows with at least one date; the others' status is not known."""
