@@ -324,6 +324,12 @@ class SourceNotes(models.Model):
         blank=True,
         help_text=_("The values the sources give, and which source gives each."),
     )
+    # Notes about the sources ("the day is not given") belong here, not in the public summary.
+    open_questions = models.TextField(
+        _("what the sources leave open"),
+        blank=True,
+        help_text=_("What the sources do not say (a day, a name, the other countries followed)."),
+    )
 
     class Meta:
         abstract = True

@@ -18,7 +18,7 @@ class InstituteTranslation(TranslationOptions):
 
 @register(KeyFigure)
 class KeyFigureTranslation(TranslationOptions):
-    fields = ("label", "as_of_label")
+    fields = ("label", "as_of_label", "open_questions")
 
 
 for model in (Theme, Institute, KeyFigure):

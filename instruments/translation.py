@@ -23,7 +23,7 @@ class NetworkTranslation(TranslationOptions):
 
 @register(Instrument)
 class InstrumentTranslation(TranslationOptions):
-    fields = ("title", "summary")
+    fields = ("title", "summary", "open_questions")
 
 
 register_history(Kind)

@@ -8,22 +8,22 @@ from partnerships.models import Agreement, Call, Institution, Milestone
 
 @register(Institution)
 class InstitutionTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "open_questions")
 
 
 @register(Agreement)
 class AgreementTranslation(TranslationOptions):
-    fields = ("title", "summary")
+    fields = ("title", "summary", "open_questions")
 
 
 @register(Call)
 class CallTranslation(TranslationOptions):
-    fields = ("title", "funding", "description")
+    fields = ("title", "funding", "description", "open_questions")
 
 
 @register(Milestone)
 class MilestoneTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "open_questions")
 
 
 register_history(Institution, m2m_fields=["offices_operated"])
