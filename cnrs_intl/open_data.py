@@ -21,7 +21,8 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core import conditional
@@ -107,7 +108,7 @@ RESOURCES = [
         model=Sector,
         rows=reference_rows(Sector),
         columns=sector_columns,
-        description="The four geographic sectors (poles) of CNRS international cooperation.",
+        description=_("The four geographic sectors (poles) of CNRS international cooperation."),
     ),
     Resource(
         name="countries",
@@ -115,15 +116,17 @@ RESOURCES = [
         rows=reference_rows(Country, "sector"),
         columns=country_columns,
         identifier="code",
-        description="Every ISO 3166-1 country (alpha-2 code, lower case) and its sector.",
+        description=_("Every ISO 3166-1 country (alpha-2 code, lower case) and its sector."),
     ),
     Resource(
         name="offices",
         model=Office,
         rows=public_offices,
         columns=office_columns,
-        description="CNRS representative offices abroad, open and closed, and the countries "
-        "they follow (with years).",
+        description=_(
+            "CNRS representative offices abroad, open and closed, and the countries "
+            "they follow (with years)."
+        ),
         dependents=((Coverage, "office_id"),),
     ),
     Resource(
@@ -131,7 +134,7 @@ RESOURCES = [
         model=Theme,
         rows=public_themes,
         columns=theme_columns,
-        description="Scientific themes; a theme may have a broader parent theme.",
+        description=_("Scientific themes; a theme may have a broader parent theme."),
     ),
     Resource(
         name="institutes",
@@ -139,7 +142,7 @@ RESOURCES = [
         rows=public_institutes,
         columns=institute_columns,
         identifier="code",
-        description="The CNRS institutes.",
+        description=_("The CNRS institutes."),
     ),
     Resource(
         name="kinds",
@@ -147,7 +150,7 @@ RESOURCES = [
         rows=public_kinds,
         columns=kind_columns,
         identifier="code",
-        description="Kinds of cooperation instrument and the former names they replaced.",
+        description=_("Kinds of cooperation instrument and the former names they replaced."),
         dependents=((LegacyName, "kind_id"),),
     ),
     Resource(
@@ -155,43 +158,44 @@ RESOURCES = [
         model=Network,
         rows=public_networks,
         columns=network_columns,
-        description="Networks whose nodes are instruments.",
+        description=_("Networks whose nodes are instruments."),
     ),
     Resource(
         name="institutions",
         model=Institution,
         rows=public_institutions,
         columns=institution_columns,
-        description="Partner institutions, foreign and French.",
+        description=_("Partner institutions, foreign and French."),
     ),
     Resource(
         name="instruments",
         model=Instrument,
         rows=public_instruments,
         columns=instrument_columns,
-        description="Cooperation instruments: networks, joint projects and laboratories, "
-        "programmes.",
+        description=_(
+            "Cooperation instruments: networks, joint projects and laboratories, programmes."
+        ),
     ),
     Resource(
         name="agreements",
         model=Agreement,
         rows=public_agreements,
         columns=agreement_columns,
-        description="Signed partnership agreements.",
+        description=_("Signed partnership agreements."),
     ),
     Resource(
         name="calls",
         model=Call,
         rows=public_calls,
         columns=call_columns,
-        description="Calls for joint projects.",
+        description=_("Calls for joint projects."),
     ),
     Resource(
         name="milestones",
         model=Milestone,
         rows=public_milestones,
         columns=milestone_columns,
-        description="Dated events of the cooperation story.",
+        description=_("Dated events of the cooperation story."),
     ),
 ]
 
@@ -467,9 +471,11 @@ def readme(counts, generated, since=None, changes=None) -> str:
         "| --- | ---: | --- |",
     ]
     for resource in RESOURCES:
+        with translation.override("en"):  # the README is in English, whatever the caller's language
+            description = str(resource.description)
         lines.append(
             f"| `{resource.name}.json`, `{resource.name}.csv` | {counts.get(resource.name, 0)} "
-            f"| {resource.description} |"
+            f"| {description} |"
         )
     lines += ["", "## Fields", ""]
     for resource in RESOURCES:
