@@ -214,7 +214,7 @@ def test_dossier_links_give_the_records_it_counts(client, statuses):
 
 @pytest.fixture
 def partners(south_africa):
-    france = CountryFactory(code="FR", name_en="France")
+    france = CountryFactory(code="FR", name_en="France", name_fr="France")
     japan = CountryFactory(code="JP", name_en="Japan")
     nrf = InstitutionFactory(slug="nrf", name_en="National Research Foundation", country=None)
     wits = InstitutionFactory(slug="wits", name_en="Wits University", country=south_africa)
@@ -263,12 +263,12 @@ def test_dossier_lists_the_institutions_its_records_name_with_how_many(client, p
     assert "the sources do not say that they are based in South Africa" in institutions
     assert re.search(
         r'/en/institutions/ird/">IRD</a>\s*<span class="muted">\(France\)</span>\s*'
-        r'<span class="muted">– named by 2 records of this dossier</span>',
+        r'<span class="muted">– named by 2 records</span>',
         institutions,
     )
     assert re.search(
         r'/en/institutions/nrf/">National Research Foundation</a>\s*'
-        r'<span class="muted">– named by 4 records of this dossier</span>',
+        r'<span class="muted">– named by 4 records</span>',
         institutions,
     )
     for absent in ("Hidden body", "JSPS", "Named by a draft"):
@@ -281,8 +281,11 @@ def test_partner_institutions_in_french(client, partners):
 
     institutions = section(content, "institutions")
     assert "Établies dans ce pays" in institutions
-    assert "citée par 4 fiches de ce dossier" in institutions
+    assert "citée par 4\u00a0fiches" in institutions
     assert "les sources ne disent pas qu’elles sont établies dans ce pays" in institutions
+    assert re.search(
+        r'/fr/institutions/ird/">IRD</a>\s*<span class="muted">\(France\)</span>', institutions
+    )
 
 
 def test_dossier_csv_lists_the_institutions_the_page_lists(client, partners):
