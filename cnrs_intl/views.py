@@ -15,14 +15,17 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from cnrs_intl.activity import (
+    country_key_figures,
     dossier_records,
+    dossier_themes,
     list_url,
     with_activity_counts,
     with_activity_filter,
+    with_record_counts,
 )
 from core.filters import sort_key
 from core.map import office_map
-from core.models import KeyFigure, Publishable, Theme, today
+from core.models import DateStatus, KeyFigure, Publishable, Theme, today
 from core.search import MAX_QUERY_LENGTH, clean_query, is_postgresql, ranked_search
 from instruments.models import Instrument, Kind, Network
 from offices.models import Country, Coverage, Office, Sector
@@ -184,6 +187,15 @@ class CountryListView(TemplateView):
         return context
 
 
+def by_status(records) -> dict[str, list]:
+    """Records in order, split by their status from the dates (``active``, ``upcoming``,
+    ``ended``, ``unknown``)."""
+    groups = {status: [] for status in DateStatus.values}
+    for record in records:
+        groups[record.date_status].append(record)
+    return groups
+
+
 class CountryDetailView(TemplateView):
     """A country's dossier: the office that covers it now and those that did before, active
     instruments by kind, agreements in force, partner institutions, open and coming calls, the
@@ -210,17 +222,17 @@ class CountryDetailView(TemplateView):
             .select_related("office", "office__country")
             .order_by(F("end_year").desc(nulls_first=True), "-start_year", "office__name")
         )
-        # Records whose dates are not known are listed too, badged "status not known".
-        instruments = list(
+        # Status from the dates only: a record without dates is "status not known", never active.
+        instruments = by_status(
             records["instruments"]
-            .with_status("active", "unknown", on=on)
+            .with_status("active", "upcoming", "unknown", on=on)
             .select_related("kind")
             .order_by("kind__order", "kind__code", "title", "slug")
         )
         ended_instruments = records["instruments"].ended(on).count()
-        agreements = list(
+        agreements = by_status(
             records["agreements"]
-            .with_status("active", "unknown", on=on)
+            .with_status("active", "upcoming", "unknown", on=on)
             .prefetch_related(
                 Prefetch(
                     "parties",
@@ -230,49 +242,99 @@ class CountryDetailView(TemplateView):
             )
             .order_by(F("signed_on").desc(nulls_last=True), "slug")
         )
-        calls = list(
+        ended_agreements = records["agreements"].ended(on).count()
+        calls = by_status(
             records["calls"]
-            .with_status("active", "upcoming", on=on)
+            .with_status("active", "upcoming", "unknown", on=on)
             .order_by(F("closes_on").asc(nulls_last=True), "slug")
         )
-        institutions = sorted(records["institutions"], key=lambda i: sort_key(i))
-        networks = list(records["networks"].order_by("name"))
-        milestones = list(records["milestones"].order_by("date", "slug"))
-        themes = list(
-            Theme.objects.filter(
-                Q(pk__in=records["instruments"].values("themes"))
-                | Q(pk__in=records["agreements"].values("themes"))
-                | Q(pk__in=records["calls"].values("themes"))
-                | Q(pk__in=records["networks"].values("themes"))
-            )
+        ended_calls = records["calls"].ended(on).count()
+        institutions = sorted(
+            with_record_counts(records["institutions"].select_related("country"), records),
+            key=lambda i: (i.country_id != country.pk, -i.record_count, sort_key(i)),
         )
+        networks = list(records["networks"].order_by("name"))
+        milestones = list(
+            records["milestones"]
+            .prefetch_related(
+                Prefetch(
+                    "institutions",
+                    queryset=Institution.objects.published().order_by("name"),
+                    to_attr="public_institutions",
+                ),
+                Prefetch("countries", queryset=Country.objects.all(), to_attr="country_list"),
+            )
+            .order_by(F("date").asc(nulls_last=True), "slug")
+        )
+        for milestone in milestones:
+            milestone.other_countries = sorted(
+                (c for c in milestone.country_list if c.pk != country.pk), key=sort_key
+            )
+        themes = sorted(dossier_themes(code, records), key=lambda t: (-t.record_count, sort_key(t)))
         past_coverages = [c for c in coverages if not c.is_current and is_past(c, on.year)]
         for coverage in past_coverages:
             coverage.years = coverage_years(coverage)
         iso2 = code.lower()
+        # A part with nothing to show is not a section of its own: the parts left empty are
+        # named together on one line.
+        has = {
+            "instruments": bool(any(instruments.values()) or ended_instruments or networks),
+            "agreements": bool(any(agreements.values()) or ended_agreements),
+            "institutions": bool(institutions),
+            "calls": bool(any(calls.values()) or ended_calls),
+            "timeline": bool(milestones),
+            "themes": bool(themes),
+        }
+        part_names = {
+            "instruments": _("instruments"),
+            "agreements": _("agreements"),
+            "institutions": _("partner institutions"),
+            "calls": _("calls for proposals"),
+            "timeline": _("milestones"),
+            "themes": _("themes"),
+        }
         context.update(
             nav="countries",
+            has=has,
+            empty_sections=[part_names[part] for part, present in has.items() if not present],
             country=country,
             current_coverages=[c for c in coverages if c.is_current],
             past_coverages=past_coverages,
             instrument_groups=[
-                (kind, list(group)) for kind, group in groupby(instruments, key=lambda i: i.kind)
+                (kind, list(group))
+                for kind, group in groupby(instruments["active"], key=lambda i: i.kind)
             ],
-            instrument_count=len(instruments),
+            instrument_count=len(instruments["active"]),
+            upcoming_instruments=instruments["upcoming"],
+            unknown_instruments=instruments["unknown"],
             ended_instrument_count=ended_instruments,
-            agreements=agreements,
-            calls=calls,
-            open_call_count=sum(1 for c in calls if c.is_open),
+            agreements=agreements["active"],
+            upcoming_agreements=agreements["upcoming"],
+            unknown_agreements=agreements["unknown"],
+            ended_agreement_count=ended_agreements,
+            unknown_count=sum(len(part["unknown"]) for part in (instruments, agreements, calls)),
+            calls=calls["active"] + calls["upcoming"],
+            unknown_calls=calls["unknown"],
+            open_call_count=len(calls["active"]),
+            ended_call_count=ended_calls,
             institutions=institutions,
+            institutions_based_here=[i for i in institutions if i.country_id == country.pk],
+            institutions_named=[i for i in institutions if i.country_id != country.pk],
             networks=networks,
             milestones=milestones,
             themes=themes,
+            key_figures=country_key_figures(code),
             links={
                 "instruments": list_url("instruments:list", country=[iso2], status=["active"]),
                 "ended_instruments": list_url("instruments:list", country=[iso2], status=["ended"]),
-                "agreements": list_url("partnerships:list", country=[iso2]),
+                "unknown_instruments": list_url(
+                    "instruments:list", country=[iso2], status=["unknown"]
+                ),
+                "agreements": list_url("partnerships:list", country=[iso2], status=["active"]),
+                "ended_agreements": list_url("partnerships:list", country=[iso2], status=["ended"]),
                 "institutions": list_url("institutions:list", country=[iso2]),
                 "calls": list_url("calls:list", country=[iso2]),
+                "ended_calls": list_url("calls:list", country=[iso2], status=["ended"]),
             },
         )
         return context

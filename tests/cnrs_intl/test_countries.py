@@ -33,7 +33,7 @@ D = datetime.date
 
 # The queries each page takes, whatever the number of rows (see the end of the module).
 INDEX_QUERIES = 3
-DOSSIER_QUERIES = 11
+DOSSIER_QUERIES = 16
 
 
 def url(name, lang="en", **kwargs):
@@ -335,7 +335,7 @@ def test_a_country_without_activity_still_has_an_empty_dossier(client):
 
     assert response.status_code == HTTPStatus.OK
     assertContains(response, "No office covers this country today.")
-    assertContains(response, "No active instrument.")
+    assertContains(response, "Nothing recorded for Iceland yet: instruments, agreements,")
 
 
 # --- query counts -----------------------------------------------------------------------------
@@ -372,6 +372,7 @@ def test_dossier_queries_do_not_grow_with_rows(client, django_assert_num_queries
     china = CountryFactory(code="CN")
     kinds = [KindFactory(code=f"K{number:02}") for number in range(count)]
     linked, themes = [], []
+    neighbours = [code for code in _codes(count + 1) if code != "CN"]
     for number in range(count):
         office = OfficeFactory(slug=f"o{number:02}", country=china)
         CoverageFactory(office=office, country=china)
@@ -383,13 +384,27 @@ def test_dossier_queries_do_not_grow_with_rows(client, django_assert_num_queries
         agreement.countries.add(china)
         party = InstitutionFactory(slug=f"p{number:02}", country=china)
         agreement.parties.add(party)
+        agreement.themes.add(theme)
         call = CallFactory(slug=f"c{number:02}", opens_on=days(-1), closes_on=days(9))
         call.countries.add(china)
         milestone = MilestoneFactory(slug=f"m{number:02}")
-        milestone.countries.add(china)
+        milestone.countries.add(china, CountryFactory(code=neighbours[number]))
+        milestone.institutions.add(party)
         network = NetworkFactory(slug=f"n{number:02}")
         network.countries.add(china)
+        network.themes.add(theme)
+        # Records without dates, each with what its source last reported.
+        undated = InstrumentFactory(
+            slug=f"u{number:02}", countries=[china], start_on=None, end_on=None
+        )
+        undated.partners.add(InstitutionFactory(slug=f"named{number:02}", country=None))
+        undated_agreement = AgreementFactory(slug=f"ua{number:02}", signed_on=None)
+        undated_agreement.countries.add(china)
+        undated_call = CallFactory(slug=f"uc{number:02}", opens_on=None, closes_on=None)
+        undated_call.countries.add(china)
+        CallFactory(slug=f"closed{number:02}").countries.add(china)
         linked += [office, instrument, agreement, party, call, milestone, network]
+        linked += [undated, undated_agreement, undated_call]
         themes.append(theme)
 
     with django_assert_num_queries(DOSSIER_QUERIES):
@@ -397,6 +412,9 @@ def test_dossier_queries_do_not_grow_with_rows(client, django_assert_num_queries
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["instrument_count"] == count
+    assert len(response.context["unknown_instruments"]) == count
+    assert len(response.context["institutions"]) == 2 * count
+    assert response.context["ended_call_count"] == count
     theme_list = url("instruments:list")
     assert_rendered(
         response,
