@@ -441,21 +441,31 @@ elsewhere AS (
     SELECT backend_xid::text::bigint AS x FROM pg_stat_activity
     WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
 )
-SELECT COALESCE(
+SELECT
     (SELECT MIN(v::text::bigint) FROM s, pg_snapshot_xip(s.snap) AS v
      WHERE mod(v::text::bigint, 4294967296) NOT IN (SELECT x FROM elsewhere)),
-    (SELECT pg_snapshot_xmax(snap)::text::bigint FROM s)
-)
+    (SELECT pg_snapshot_xmax(snap)::text::bigint FROM s),
+    pg_current_xact_id_if_assigned()::text::bigint
 """
 
 
 def horizon() -> int | None:
-    """Rows of transactions below this id are final (PostgreSQL); ``None``: every row is."""
+    """Rows of transactions below this id are final (PostgreSQL); ``None``: every row is.
+
+    The oldest transaction of this database in progress, else the snapshot's ``xmax`` (every
+    transaction from it on is in progress or to come). A reader's own transaction (a test
+    writing then reading) counts as final to itself when nothing of this database runs beside.
+    """
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
+        # The activity view is otherwise read once per transaction, then kept.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(HORIZON_SQL)
-        return int(cursor.fetchone()[0])
+        oldest, xmax, own = cursor.fetchone()
+    if oldest is not None:
+        return int(oldest)
+    return max(int(xmax), int(own) + 1) if own is not None else int(xmax)
 
 
 def encode_cursor(xid: int, pk: int) -> str:

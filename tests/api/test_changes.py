@@ -1,15 +1,23 @@
 """The changes feed (/api/v1/changes/): a mirror kept by it equals the API after every change."""
 
 import datetime
+import threading
 from http import HTTPStatus
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
+from cnrs_intl import changes
 from cnrs_intl.api_urls import router
 from cnrs_intl.models import Change
 from core.models import Publishable
-from tests.factories import CoverageFactory, InstitutionFactory, InstrumentFactory
+from tests.factories import (
+    CountryFactory,
+    CoverageFactory,
+    InstitutionFactory,
+    InstrumentFactory,
+)
 
 CHANGES = "/api/v1/changes/"
 
@@ -261,3 +269,36 @@ def test_the_schema_documents_the_feed(client, db):
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"since", "page_size", "lang"} <= names
     assert set(operation["responses"]) >= {"200", "400", "429"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_late_is_not_skipped(settings):
+    """A transaction that began writing first and commits last: its change waits, then comes
+    first (PostgreSQL: the feed reads below the oldest transaction still in progress)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writers take turns: no transaction can commit under another")
+    country = CountryFactory(code="CN")
+    start = changes.decode_cursor(changes.latest_cursor())
+    written, release = threading.Event(), threading.Event()
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                InstitutionFactory(slug="slow", country=country)
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert written.wait(30)
+    InstitutionFactory(slug="fast", country=country)  # committed at once, after "slow" began
+
+    held, _cursor, _more = changes.read(after=start)
+    release.set()
+    thread.join(30)
+    after, _cursor, _more = changes.read(after=start)
+
+    assert [row.identifier for row in held if row.type == "institution"] == []
+    assert [row.identifier for row in after if row.type == "institution"] == ["slow", "fast"]
