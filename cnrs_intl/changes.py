@@ -545,7 +545,9 @@ class ChangeSerializer(serializers.Serializer):
         help_text="The kind of record (the API resource's name in the singular).",
     )
     id = serializers.IntegerField(
-        source="record_id", help_text="The record's stable id (its `id` in the API)."
+        source="record_id",
+        help_text="The record's database id: it never changes (`/<lang>/r/<type>/<id>/` finds "
+        "its page).",
     )
     action = serializers.ChoiceField(choices=Change.Action.values)
     at = serializers.DateTimeField(default_timezone=datetime.UTC, help_text="ISO 8601, UTC.")
