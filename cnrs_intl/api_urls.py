@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from cnrs_intl.changes import ChangesView
 from core.api import ApiDocsView, InstituteViewSet, ThemeViewSet, not_found
 from instruments.api import InstrumentViewSet, KindViewSet, NetworkViewSet
 from offices.api import CountryViewSet, OfficeViewSet, SectorViewSet
@@ -34,6 +35,7 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("changes/", ChangesView.as_view({"get": "list"}), name="change-list"),
     *router.urls,
     # Last: unknown addresses ending in a slash (without one, APPEND_SLASH redirects first).
     re_path(r"^.+/$", not_found),

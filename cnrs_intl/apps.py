@@ -16,4 +16,5 @@ class SiteConfig(AppConfig):
         from core import conditional
 
         search.register()
+        changes.connect()
         conditional.register_last_change(changes.last_change)

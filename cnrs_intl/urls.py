@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 
-from cnrs_intl import errors, health, open_data, partnership_urls, views
+from cnrs_intl import errors, health, open_data, partnership_urls, redirects, views
 from cnrs_intl.sitemaps import SITEMAPS
 from core import two_factor
 
@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("", include("cnrs_intl.country_urls")),
     path("search/", views.SearchView.as_view(), name="search"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    # -- a record by its lasting id: redirects to its current page (cnrs_intl/redirects.py) --
+    path("r/<str:type>/<int:pk>/", redirects.record, name="record"),
     # -- feeds and open data --
     path("", include("cnrs_intl.feed_urls")),
     path("open-data/", open_data.OpenDataView.as_view(), name="open-data"),

@@ -28,6 +28,7 @@ def test_schema_has_a_list_and_a_detail_for_every_resource(client, db):
     for prefix, viewset, _basename in router.registry:
         key = viewset.lookup_url_kwarg or viewset.lookup_field
         expected |= {f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{{{key}}}/"}
+    expected.add("/api/v1/changes/")  # the changes feed (cnrs_intl/changes.py)
     assert set(schema["paths"]) == expected
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
 
