@@ -50,6 +50,7 @@ from cnrs_intl.models import Change
 from core.api import (
     LANGUAGE_CODES,
     WHOLE_NUMBER,
+    CatalogAutoSchema,
     CatalogViewSet,
     parameter_error,
     parse_modified_since,
@@ -615,11 +616,28 @@ def _changes_parameters():
     ]
 
 
+class PageSchema(CatalogAutoSchema):
+    """The feed answers one page object, not the array a viewset's list action implies."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        responses.pop("404", None)
+        if "400" in responses:
+            responses["400"]["description"] = str(
+                _("A parameter has a value that means nothing; the body names it.")
+            )
+        return responses
+
+
 class ChangesView(CatalogViewSet):
     """Every change to any public record, in order: created, updated (links and embedded names
     included), unpublished, deleted, slug changed. Poll it with the cursor `next`."""
 
     serializer_class = ChangeSerializer
+    schema = PageSchema()
     filter_backends = []
     pagination_class = None
     filterset_class = None

@@ -103,6 +103,18 @@ class CatalogQuerySet(models.QuerySet):
         return self._via(self.theme_lookup, Theme.objects.expand_slugs(slugs))
 
 
+# How long an end the sources leave open is taken as still to come (see DatedQuerySet).
+OPEN_END_YEARS = 5
+
+
+def years_before(on: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` earlier (28 February for a 29 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
 class DatedQuerySet(CatalogQuerySet):
     """Status from dates: a row is active between its start and end (either may be open).
 
@@ -110,10 +122,17 @@ class DatedQuerySet(CatalogQuerySet):
     2026" has not passed before the end of December 2026, a start given as "2027" has come on
     1 January 2027. A row with neither date has no status the dates can tell ("status not
     known"): it is never active, ended or upcoming.
+
+    An end the sources do not give does not mean the row is still running (the reference data
+    says so of its empty ends): an open end holds for one standard term (``open_end_years``,
+    the five years of CNRS cooperation tools) from the start or the last renewal; after that
+    the dates no longer tell, and the row's status is not known either.
     """
 
     start_field = "start_on"
     end_field = "end_on"
+    renewal_field: str | None = None
+    open_end_years: int | None = OPEN_END_YEARS
 
     def _has_precision(self, field_name: str) -> bool:
         return any(f.name == f"{field_name}_precision" for f in self.model._meta.concrete_fields)
@@ -148,6 +167,26 @@ class DatedQuerySet(CatalogQuerySet):
             **{f"{self.end_field}__isnull": False}
         )
 
+    def _open_end_holds(self, on):
+        """The end is given, or the start (or the last renewal) is within one standard term."""
+        if not self.open_end_years:
+            return Q()
+        cutoff = years_before(on, self.open_end_years)
+        holds = (
+            Q(**{f"{self.end_field}__isnull": False})
+            | Q(**{f"{self.start_field}__isnull": True})
+            | self._not_before(self.start_field, cutoff)
+        )
+        if self.renewal_field:
+            holds |= Q(**{f"{self.renewal_field}__isnull": False}) & self._not_before(
+                self.renewal_field, cutoff
+            )
+        return holds
+
+    def _known(self, on):
+        """Rows whose dates tell their status on ``on``."""
+        return self._dated() & self._open_end_holds(on)
+
     def _started(self, on):
         return Q(**{f"{self.start_field}__isnull": True}) | self._not_after(self.start_field, on)
 
@@ -161,7 +200,7 @@ class DatedQuerySet(CatalogQuerySet):
         return Q(**{f"{self.start_field}__isnull": False}) & ~self._not_after(self.start_field, on)
 
     def _active(self, on):
-        return self._dated() & self._started(on) & self._not_ended(on)
+        return self._known(on) & self._started(on) & self._not_ended(on)
 
     def active(self, on=None):
         return self.filter(self._active(on or today()))
@@ -172,8 +211,8 @@ class DatedQuerySet(CatalogQuerySet):
     def upcoming(self, on=None):
         return self.filter(self._upcoming(on or today()))
 
-    def status_unknown(self):
-        return self.exclude(self._dated())
+    def status_unknown(self, on=None):
+        return self.exclude(self._known(on or today()))
 
     def with_status(self, *statuses, on=None):
         """Rows in any of the statuses ``active``, ``ended``, ``upcoming``, ``unknown``."""
@@ -186,7 +225,7 @@ class DatedQuerySet(CatalogQuerySet):
         if "upcoming" in statuses:
             condition |= self._upcoming(on)
         if "unknown" in statuses:
-            condition |= ~self._dated()
+            condition |= ~self._known(on)
         return self.filter(condition)
 
     def during_year(self, *years):
@@ -194,7 +233,7 @@ class DatedQuerySet(CatalogQuerySet):
         condition = Q(pk__in=[])
         for year in years:
             first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            condition |= self._started(last) & self._not_ended(first)
+            condition |= self._started(last) & self._not_ended(first) & self._open_end_holds(first)
         return self.filter(condition & self._dated())
 
 
@@ -224,8 +263,19 @@ def period_end(value: datetime.date, precision) -> datetime.date:
     return value
 
 
-def date_status(start, end, on=None, start_precision="day", end_precision="day") -> str:
-    """Active, ended or upcoming from the dates at their precision; unknown without any date.
+def date_status(
+    start,
+    end,
+    on=None,
+    start_precision="day",
+    end_precision="day",
+    *,
+    renewed=None,
+    renewed_precision="day",
+    open_end_years=OPEN_END_YEARS,
+) -> str:
+    """Active, ended or upcoming from the dates at their precision; unknown without any date,
+    or with an open end past one standard term from the start or renewal (DatedQuerySet).
 
     A start known only to the month has come once that month has begun; an end known only to
     the month has passed once that month is over ("December 2026" is not over on 4 December).
@@ -237,6 +287,11 @@ def date_status(start, end, on=None, start_precision="day", end_precision="day")
         return DateStatus.UPCOMING
     if end and period_end(end, end_precision) < on:
         return DateStatus.ENDED
+    if end is None and start is not None and open_end_years:
+        cutoff = years_before(on, open_end_years)
+        recent = [(start, start_precision)] + ([(renewed, renewed_precision)] if renewed else [])
+        if all(value < period_start(cutoff, precision) for value, precision in recent):
+            return DateStatus.UNKNOWN
     return DateStatus.ACTIVE
 
 

@@ -132,6 +132,7 @@ class AgreementQuerySet(DatedQuerySet):
     country_lookup = "countries__code"
     start_field = "signed_on"
     end_field = "expires_on"
+    renewal_field = "renewed_on"
 
     def in_sector(self, *slugs):
         return self._via("countries__sector__slug", slugs)
@@ -213,6 +214,8 @@ class Agreement(Publishable, Provenance, SourceNotes, Audited):
             self.expires_on,
             start_precision=self.signed_on_precision,
             end_precision=self.expires_on_precision,
+            renewed=self.renewed_on,
+            renewed_precision=self.renewed_on_precision,
         )
 
 
@@ -222,9 +225,14 @@ class CallQuerySet(DatedQuerySet):
     country_lookup = "countries__code"
     start_field = "opens_on"
     end_field = "closes_on"
+    # A call with no deadline given is taken as open for a year from its opening, no longer.
+    open_end_years = 1
 
     def _dated(self):
         return super()._dated() | Q(projects_start__isnull=False)
+
+    def _open_end_holds(self, on):
+        return super()._open_end_holds(on) | Q(projects_start__isnull=False)
 
     def _not_ended(self, on):
         return (Q(closes_on__isnull=False) & self._not_before("closes_on", on)) | Q(
@@ -339,7 +347,11 @@ class Call(Publishable, Provenance, SourceNotes, Audited):
             end = self.projects_start - datetime.timedelta(days=1)
             end_precision = DatePrecision.DAY
         return date_status(
-            self.opens_on, end, start_precision=self.opens_on_precision, end_precision=end_precision
+            self.opens_on,
+            end,
+            start_precision=self.opens_on_precision,
+            end_precision=end_precision,
+            open_end_years=CallQuerySet.open_end_years,
         )
 
     @property

@@ -18,7 +18,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from core.models import Institute, KeyFigure, Publishable, Theme
+from core.models import Institute, KeyFigure, Publishable, Theme, today
 from instruments.models import Instrument, Kind, LegacyName, Network
 from offices.models import Country, Coverage, Office, Sector
 from partnerships.models import Agreement, Call, Institution, Milestone
@@ -160,7 +160,8 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     title_fr = factory.LazyAttribute(lambda o: f"Accord {o.slug}")
     title_en = factory.LazyAttribute(lambda o: f"Agreement {o.slug}")
     kind = Agreement.Kind.FRAMEWORK
-    signed_on = datetime.date(2020, 1, 1)
+    # Within one standard term of today: an open end older than that has no known status.
+    signed_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=400))
     status = PUBLISHED
 
 

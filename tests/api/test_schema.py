@@ -103,6 +103,11 @@ def test_every_documented_path_answers_what_the_schema_says(client, catalogue):
             assert_matches(schema, detail_path, "200", response.json())
             assert response.json()[key] == item[key]
         checked += [list_path, detail_path]
+    # The changes feed is one resource (pages of changes), outside the router: no record to fetch.
+    response = client.get("/api/v1/changes/")
+    assert response.status_code == HTTPStatus.OK
+    assert_matches(schema, "/api/v1/changes/", "200", response.json())
+    checked.append("/api/v1/changes/")
 
     assert sorted(checked) == sorted(schema["paths"])
 

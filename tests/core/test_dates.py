@@ -401,8 +401,8 @@ def test_reference_data_gives_each_date_the_precision_of_its_source(reference_db
         "irn-cnrs-cas-particle-physics": "month",
         "irc-imperial-college-london": "year",
         "irc-university-of-tokyo": "day",
-        # The catalogue dates it to the day it was inaugurated (2024-03-27).
-        "irc-university-of-sao-paulo": "day",
+        # Created in 2023 (the Maison du CNRS page); inaugurated on 27 March 2024.
+        "irc-university-of-sao-paulo": "year",
     }
     # The catalogue's dates keep their precision too (fixtures/cooperation/).
     marc_bloch = Agreement.objects.get(slug="agreement-centre-marc-bloch-ev-2015")

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from core.models import DateStatus, date_status, period_end, period_start
+from core.models import DateStatus, date_status, period_end, period_start, today
 from instruments.models import Instrument
 from partnerships.models import Agreement, Call
 from tests.factories import AgreementFactory, CallFactory, InstrumentFactory
@@ -108,3 +108,69 @@ def test_a_call_closing_in_a_month_is_open_until_that_month_is_over():
     rows = Call.objects.filter(pk=call.pk)
     assert rows.active(on=DEC_4_2026).exists()
     assert rows.ended(on=datetime.date(2027, 1, 1)).exists()
+
+
+# -- an end the sources leave open ---------------------------------------------------------------
+
+ON = datetime.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("start", "precision", "expected"),
+    [
+        # Within one standard term (five years) of the day: still taken as running.
+        (datetime.date(2022, 1, 1), "day", DateStatus.ACTIVE),
+        # "2021" at year precision: the term counts from the year, not from 1 January.
+        (datetime.date(2021, 1, 1), "year", DateStatus.ACTIVE),
+        (datetime.date(2021, 1, 1), "day", DateStatus.UNKNOWN),
+        # LIA HOMEN, "since 2011", no end given: the dates no longer tell.
+        (datetime.date(2011, 1, 1), "year", DateStatus.UNKNOWN),
+    ],
+)
+def test_an_open_end_holds_for_one_standard_term(start, precision, expected):
+    assert date_status(start, None, on=ON, start_precision=precision) == expected
+    row = InstrumentFactory(start_on=start, start_on_precision=precision, end_on=None)
+    for status in ("active", "unknown"):
+        found = Instrument.objects.with_status(status, on=ON).filter(pk=row.pk).exists()
+        assert found == (status == expected)
+    assert Instrument.objects.active(ON).filter(pk=row.pk).exists() == (expected == "active")
+    assert Instrument.objects.status_unknown(ON).filter(pk=row.pk).exists() == (
+        expected == "unknown"
+    )
+
+
+def test_a_recent_renewal_keeps_an_old_agreement_in_force():
+    signed = datetime.date(1978, 10, 1)
+    old = AgreementFactory(signed_on=signed, expires_on=None)
+    renewed = AgreementFactory(
+        signed_on=signed, expires_on=None, renewed_on=datetime.date(2023, 10, 19)
+    )
+    assert old.date_status == DateStatus.UNKNOWN
+    assert renewed.date_status == DateStatus.ACTIVE
+    assert list(Agreement.objects.filter(pk__in=[old.pk, renewed.pk]).active()) == [renewed]
+    assert list(Agreement.objects.filter(pk__in=[old.pk, renewed.pk]).with_status("unknown")) == [
+        old
+    ]
+
+
+def test_an_old_open_end_is_active_only_during_its_term():
+    row = InstrumentFactory(start_on=datetime.date(2011, 1, 1), end_on=None)
+    rows = Instrument.objects.filter(pk=row.pk)
+    assert [year for year in range(2010, 2018) if rows.during_year(year).exists()] == list(
+        range(2011, 2017)
+    )
+
+
+def test_a_call_with_no_deadline_is_open_for_a_year_at_most():
+    now = today()
+    recent = CallFactory(
+        opens_on=now - datetime.timedelta(days=100), closes_on=None, projects_start=None
+    )
+    stale = CallFactory(
+        opens_on=now - datetime.timedelta(days=800), closes_on=None, projects_start=None
+    )
+    assert recent.date_status == DateStatus.ACTIVE
+    assert stale.date_status == DateStatus.UNKNOWN
+    rows = Call.objects.filter(pk__in=[recent.pk, stale.pk])
+    assert list(rows.active()) == [recent]
+    assert list(rows.with_status("unknown")) == [stale]
