@@ -100,7 +100,7 @@ def test_the_instrument_list_fits_1440_pixels(site, superuser, browser, artifact
     table, scroller = page.locator("#result_list").evaluate(
         "table => [table.offsetWidth, table.parentElement.clientWidth]"
     )
-    heights = page.locator("#result_list tbody th.field-__str__").evaluate_all(
+    heights = page.locator("#result_list tbody th.field-__str__ .cell-text").evaluate_all(
         "cells => cells.map(cell => cell.getBoundingClientRect().height)"
     )
     line = page.locator("#result_list tbody th.field-__str__ .cell-text").first.evaluate(
@@ -111,8 +111,8 @@ def test_the_instrument_list_fits_1440_pixels(site, superuser, browser, artifact
 
     assert table <= scroller, "the list is wider than its box: columns cut off"
     assert len(heights) == 50
-    # Two lines of title at most (and the cell's padding), never five to seven.
-    assert max(heights) < 3 * line + 16, (max(heights), line)
+    # Two lines of title at most, never five to seven.
+    assert max(heights) <= 2 * line + 1, (max(heights), line)
 
 
 def test_select_all_on_the_export_page_checks_and_unchecks_every_field(
