@@ -20,7 +20,7 @@ from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import CASCADE, SET_NULL, Count, F, Max, Q, QuerySet
 from django.http import (
     Http404,
@@ -31,11 +31,11 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from import_export.admin import ExportActionMixin, ImportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -286,6 +286,60 @@ def past_end_still_published(end_field: str) -> Check:
     )
 
 
+# --- comfort: headings, inputs and columns --------------------------------------------------
+
+# A CharField this long (titles, names, sources) or a URL gets an input about 80 characters wide.
+WIDE_INPUT_MIN_LENGTH = 200
+# French headings need the article and its elision ("Modification de l’instrument", "Ajout d’une
+# institution"): the catalogue gives, for each verbose name (its English msgid), the words that
+# follow the heading's noun. A kind with no such entry keeps Django's heading.
+HEADING_CONTEXTS = {
+    "add": "admin heading: the record after “Add”",
+    "change": "admin heading: the record after “Change” or “View”",
+    "add-button": "admin button: the record after “Add”",
+}
+
+
+def heading_words(opts, context: str) -> str | None:
+    """The words naming this kind of record in a heading, or ``None`` when none are translated."""
+    with translation.override("en"):
+        english = str(opts.verbose_name)
+    words = pgettext(HEADING_CONTEXTS[context], english)
+    return None if words == english else words
+
+
+def form_heading(opts, *, add: bool, may_change: bool) -> str | None:
+    if add:
+        words = heading_words(opts, "add")
+        return words and _("Add %(record)s") % {"record": words}
+    words = heading_words(opts, "change")
+    if words is None:
+        return None
+    if may_change:
+        return _("Change %(record)s") % {"record": words}
+    return _("View %(record)s") % {"record": words}
+
+
+def is_wide_field(db_field) -> bool:
+    return isinstance(db_field, models.URLField) or (
+        isinstance(db_field, models.CharField)
+        and not db_field.choices
+        and (db_field.max_length or 0) >= WIDE_INPUT_MIN_LENGTH
+    )
+
+
+def record_column(model) -> Callable:
+    """The record's name in a changelist, in two lines at most; the full name on hover."""
+
+    @admin.display(description=model._meta.verbose_name)
+    def column(obj):
+        text = str(obj)
+        return format_html('<span class="cell-text" title="{}">{}</span>', text, text)
+
+    column.__name__ = "__str__"  # the cell keeps Django's class, field-__str__
+    return column
+
+
 # --- the bases -------------------------------------------------------------------------------
 
 
@@ -296,6 +350,36 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
     import_formats = [SafeCSV, SafeXLSX]
     show_change_form_export = False
     list_per_page = 50
+
+    # -- comfort: headings, inputs, columns --
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """French headings with their article ("Modification de l’instrument")."""
+        opts = self.opts
+        defaults = {_("Add %s") % opts.verbose_name, _("Change %s") % opts.verbose_name}
+        defaults.add(_("View %s") % opts.verbose_name)
+        if str(context.get("title")) in {str(d) for d in defaults}:
+            heading = form_heading(
+                opts, add=add, may_change=add or self.has_change_permission(request, obj)
+            )
+            if heading:
+                context["title"] = heading
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and is_wide_field(db_field):
+            classes = formfield.widget.attrs.get("class", "").split()
+            if "wide-input" not in classes:
+                formfield.widget.attrs["class"] = " ".join([*classes, "wide-input"])
+        return formfield
+
+    def get_list_display(self, request):
+        """The record's name in two lines at most (``__str__`` columns), the rest as declared."""
+        return [
+            record_column(self.model) if name == "__str__" else name
+            for name in super().get_list_display(request)
+        ]
 
     # -- permissions for history and export --
 
@@ -354,6 +438,13 @@ class HistoryAdmin(ExportActionMixin, SimpleHistoryAdmin, TranslationAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
+        # A list has its filters beside it: it takes the width of the navigation sidebar too.
+        extra_context.setdefault("is_nav_sidebar_enabled", False)
+        words = heading_words(self.opts, "add-button")
+        if words:
+            extra_context["add_button_label"] = pgettext("admin button", "Add %(record)s") % {
+                "record": words
+            }
         if self.has_undelete_permission(request):
             extra_context["deleted_url"] = reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"
