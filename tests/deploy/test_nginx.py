@@ -10,7 +10,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -18,27 +17,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.deploy.servers import ROOT, free_port, start_gunicorn, stop, wait_for, wait_ready
+
 pytestmark = pytest.mark.skipif(
     shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
     reason="nginx is not installed (apt-get install -y nginx; .ci/run installs it)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 @pytest.fixture
@@ -76,29 +60,21 @@ def stack(tmp_path):
     )
     conf = tmp_path / "nginx.conf"
     subprocess.run([ROOT / "deploy/render-nginx.sh", conf], env=env, check=True)
-    gunicorn = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"),
-            *("--no-control-socket", "cnrs_intl.wsgi"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    gunicorn = start_gunicorn(env)
     proxy = subprocess.Popen(
         [nginx, "-c", conf, "-p", tmp_path / "nginx", "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
-        wait_for(app_port)
+        # The worker loaded and answering, not only the port bound: timings below are the
+        # proxy's, not a worker's start.
+        wait_ready(app_port, process=gunicorn)
         wait_for(https_port)
         yield {"app": app_port, "http": http_port, "https": https_port}
     finally:
-        for process in (proxy, gunicorn):
-            process.terminate()
-            process.wait(timeout=10)
+        stop(proxy, gunicorn)
 
 
 def get(port: int, path="/robots.txt", timeout=5.0):
