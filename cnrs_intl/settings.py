@@ -220,7 +220,7 @@ MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(12 * 1
 # A form body other than files over 10 MB, or over 1,000 fields (GET or POST): 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 # Uploaded files over 5 MB go to a temporary file rather than memory (not a cap: core/images.py
 # and core/documents.py cap each kind of file).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
