@@ -163,3 +163,26 @@ def test_media_is_sandboxed_and_non_images_are_attachments(stack, tmp_path):
     assert image["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in image["Content-Security-Policy"]
     assert "Content-Disposition" not in image
+
+
+def test_answers_through_nginx_carry_what_the_observatory_rewards(stack, tmp_path):
+    """The headers behind the scan's extra credit (docs/deploy.md, "MDN HTTP Observatory")."""
+    static = tmp_path / "static"
+    static.mkdir(exist_ok=True)
+    (static / "probe.css").write_text("body{}")
+
+    _status, page = get(stack["https"], "/robots.txt")
+    _status, asset = get(stack["https"], "/static/probe.css")
+
+    policy = {
+        directive.split()[0]: directive.split()[1:]
+        for directive in page["Content-Security-Policy"].split(";")
+        if directive.strip()
+    }
+    assert policy["default-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert page["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert page["Cross-Origin-Resource-Policy"] == "same-site"
+    assert page["X-Content-Type-Options"] == "nosniff"
+    assert asset["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
