@@ -315,3 +315,20 @@ def test_django_gunicorn_and_nginx_agree_on_sizes(settings):
     assert int(buffers[1]) * 1024 >= gunicorn["limit_request_line"]
     assert gunicorn["limit_request_line"] >= settings.MAX_QUERY_STRING_BYTES + 1000
     assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS == 1000
+
+
+def test_the_api_counts_an_ipv6_client_by_its_64_too(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/min"},
+    }
+    url = reverse("api:theme-list")
+
+    first = client.get(url, REMOTE_ADDR="2001:db8:5:6::1")
+    same_block = client.get(url, REMOTE_ADDR="2001:db8:5:6::abcd")
+    other_block = client.get(url, REMOTE_ADDR="2001:db8:5:7::1")
+
+    assert first.status_code == HTTPStatus.OK
+    assert same_block.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert same_block.json() == {"detail": same_block.json()["detail"]}
+    assert other_block.status_code == HTTPStatus.OK
