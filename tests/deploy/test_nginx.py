@@ -6,6 +6,7 @@ is served at once, because nginx reads the whole request before it asks the work
 """
 
 import os
+import secrets
 import shutil
 import socket
 import ssl
@@ -72,9 +73,26 @@ def stack(tmp_path):
         # proxy's, not a worker's start.
         wait_ready(app_port, process=gunicorn)
         wait_for(https_port)
+        ours_answering(proxy, https_port, tmp_path / "static")
         yield {"app": app_port, "http": http_port, "https": https_port}
     finally:
         stop(proxy, gunicorn)
+
+
+def ours_answering(proxy, port: int, static: Path):
+    """The nginx on ``port`` is this test's (alive, serving this test's file), not another run's
+    that took a port freed by ``free_port`` in the meantime."""
+    static.mkdir(exist_ok=True)
+    token = secrets.token_hex(8)
+    (static / f"ready-{token}.txt").write_text(token)
+    for _ in range(20):
+        assert proxy.poll() is None, f"nginx stopped (port {port} taken?)"
+        try:
+            _status, _headers = get(port, f"/static/ready-{token}.txt")
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the nginx on {port} is not this test's")
 
 
 def get(port: int, path="/robots.txt", timeout=5.0):
