@@ -103,6 +103,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Below the header middleware, so their answers carry the headers too: a query string over
+    # 7 KB is 414, a body over 12 MB 413; search, exports, feeds, open data over budget 429.
+    "core.middleware.RequestSizeMiddleware",
+    "core.limits.AbuseLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes must be last: it turns lockouts raised by the auth backend into responses.
     "axes.middleware.AxesMiddleware",
@@ -207,8 +211,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request size limits, in agreement with nginx (deploy/nginx.conf.template) and gunicorn
+# (deploy/gunicorn.conf.py); core.middleware.RequestSizeMiddleware answers the first two.
+# A query string over 7 KB: 414 (gunicorn's request line: 8 KB; nginx's: 8 KB, then 414).
+MAX_QUERY_STRING_BYTES = int(os.environ.get("MAX_QUERY_STRING_BYTES", str(7 * 1024)))
+# A body over 12 MB: 413 (nginx client_max_body_size 12m: a 10 MB file and its form).
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(12 * 1024 * 1024)))
+# A form body other than files over 10 MB, or over 1,000 fields (GET or POST): 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+# Uploaded files over 5 MB go to a temporary file rather than memory (not a cap: core/images.py
+# and core/documents.py cap each kind of file).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 # A form refused for its CSRF token: the site's 403 page, logged (cnrs_intl/errors.py).
@@ -281,6 +296,30 @@ AXES_CLIENT_IP_CALLABLE = "core.security.client_ip_for_axes"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 LOGIN_ACCOUNT_FAILURE_CAP = 100
 LOGIN_ACCOUNT_FAILURE_WINDOW = 60 * 60
+
+# Abuse limits (core/limits.py): per client address (through TRUSTED_PROXIES; IPv6 by /64), a
+# budget per kind of page, counted in the shared cache (Redis: across workers and servers) in a
+# fixed window of the rate's unit; over budget: 429 with Retry-After; cache down: let through.
+# Rates like "60/min", "1000/day"; "off" lifts a budget. Views: fnmatch patterns on the URL name.
+# The API's budget is DRF's throttle (API_ANON_RATE, below).
+ABUSE_LIMITS = {
+    "search": {
+        "rate": os.environ.get("LIMIT_SEARCH_RATE", "60/min"),
+        "views": ["search"],
+    },
+    "exports": {
+        "rate": os.environ.get("LIMIT_EXPORTS_RATE", "30/min"),
+        "views": ["*:export-*", "*:networks-export-*"],
+    },
+    "feeds": {
+        "rate": os.environ.get("LIMIT_FEEDS_RATE", "60/min"),
+        "views": ["feeds:*"],
+    },
+    "open-data": {
+        "rate": os.environ.get("LIMIT_OPEN_DATA_RATE", "30/min"),
+        "views": ["open-data-*"],
+    },
+}
 
 # Staff second factor (core/two_factor.py): always in production; in debug when asked for.
 STAFF_REQUIRE_2FA = (not DEBUG) or env_bool("DJANGO_STAFF_2FA", False)

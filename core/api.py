@@ -35,8 +35,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from core import conditional
 from core.filters import CatalogFilterSet, MultiValueFilter, YearFilter
+from core.limits import client_key
 from core.models import DatePrecision, Institute, Theme
-from core.security import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -339,15 +339,16 @@ class AnonymousThrottle(AnonRateThrottle):
     """Anonymous clients per address; the rate is read at each request (``API_ANON_RATE``).
 
     The address is the client's, read through ``TRUSTED_PROXIES`` only (``core.security``): a
-    client rotating ``X-Forwarded-For`` is still one client. With the cache unreachable the
-    request is let through (and logged), never answered 500.
+    client rotating ``X-Forwarded-For`` is still one client, an IPv6 client one per /64 (as the
+    pages' budgets, ``core.limits.client_key``). With the cache unreachable the request is let
+    through (and logged), never answered 500.
     """
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request):
-        return client_ip(request) or "unknown"
+        return client_key(request)
 
     def allow_request(self, request, view):
         try:

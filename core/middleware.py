@@ -1,10 +1,12 @@
-"""Security headers Django's own middleware does not send; admin parameters that are not text."""
+"""Security headers Django's own middleware does not send; admin parameters that are not text;
+requests larger than the site takes."""
 
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http.request import RawPostDataException
+from django.shortcuts import render
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -76,3 +78,35 @@ class AdminParametersMiddleware:
             texts = [text for key, values in request.POST.lists() for text in (key, *values)]
             return any("\x00" in text or "\ufffd" in text for text in texts)
         return False
+
+
+class RequestSizeMiddleware:
+    """Requests larger than the site takes are refused with their own status, never a 500.
+
+    - a query string over ``MAX_QUERY_STRING_BYTES`` (7 KB): 414, before anything parses it;
+    - a declared body (``Content-Length``) over ``MAX_REQUEST_BODY_BYTES`` (12 MB, nginx's
+      ``client_max_body_size``): 413, before anything reads it.
+
+    Within those, Django's own limits answer 400: ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a body other
+    than files over 10 MB) and ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` (over 1,000 parameters).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_BYTES:
+            return self.refuse(request, "414.html", 414)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise BadRequest("Content-Length is not a number.") from None
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            return self.refuse(request, "413.html", 413)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, template, status):
+        response = render(request, template, status=status)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -19,6 +19,10 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Only nginx may say the request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Request line (method, path, query string) up to 8 KB, as nginx's header buffers: Django answers
+# a query string over MAX_QUERY_STRING_BYTES (7 KB) with its own 414 page before this applies.
+limit_request_line = 8190
+limit_request_field_size = 8190
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

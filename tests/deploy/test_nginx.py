@@ -6,11 +6,11 @@ is served at once, because nginx reads the whole request before it asks the work
 """
 
 import os
+import secrets
 import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -18,27 +18,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.deploy.servers import ROOT, free_port, start_gunicorn, stop, wait_for, wait_ready
+
 pytestmark = pytest.mark.skipif(
     shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
     reason="nginx is not installed (apt-get install -y nginx; .ci/run installs it)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 @pytest.fixture
@@ -76,29 +61,38 @@ def stack(tmp_path):
     )
     conf = tmp_path / "nginx.conf"
     subprocess.run([ROOT / "deploy/render-nginx.sh", conf], env=env, check=True)
-    gunicorn = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"),
-            *("--no-control-socket", "cnrs_intl.wsgi"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    gunicorn = start_gunicorn(env)
     proxy = subprocess.Popen(
         [nginx, "-c", conf, "-p", tmp_path / "nginx", "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
-        wait_for(app_port)
+        # The worker loaded and answering, not only the port bound: timings below are the
+        # proxy's, not a worker's start.
+        wait_ready(app_port, process=gunicorn)
         wait_for(https_port)
+        ours_answering(proxy, https_port, tmp_path / "static")
         yield {"app": app_port, "http": http_port, "https": https_port}
     finally:
-        for process in (proxy, gunicorn):
-            process.terminate()
-            process.wait(timeout=10)
+        stop(proxy, gunicorn)
+
+
+def ours_answering(proxy, port: int, static: Path):
+    """The nginx on ``port`` is this test's (alive, serving this test's file), not another run's
+    that took a port freed by ``free_port`` in the meantime."""
+    static.mkdir(exist_ok=True)
+    token = secrets.token_hex(8)
+    (static / f"ready-{token}.txt").write_text(token)
+    for _ in range(20):
+        assert proxy.poll() is None, f"nginx stopped (port {port} taken?)"
+        try:
+            _status, _headers = get(port, f"/static/ready-{token}.txt")
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the nginx on {port} is not this test's")
 
 
 def get(port: int, path="/robots.txt", timeout=5.0):
@@ -187,3 +181,26 @@ def test_media_is_sandboxed_and_non_images_are_attachments(stack, tmp_path):
     assert image["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in image["Content-Security-Policy"]
     assert "Content-Disposition" not in image
+
+
+def test_answers_through_nginx_carry_what_the_observatory_rewards(stack, tmp_path):
+    """The headers behind the scan's extra credit (docs/deploy.md, "MDN HTTP Observatory")."""
+    static = tmp_path / "static"
+    static.mkdir(exist_ok=True)
+    (static / "probe.css").write_text("body{}")
+
+    _status, page = get(stack["https"], "/robots.txt")
+    _status, asset = get(stack["https"], "/static/probe.css")
+
+    policy = {
+        directive.split()[0]: directive.split()[1:]
+        for directive in page["Content-Security-Policy"].split(";")
+        if directive.strip()
+    }
+    assert policy["default-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert page["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert page["Cross-Origin-Resource-Policy"] == "same-site"
+    assert page["X-Content-Type-Options"] == "nosniff"
+    assert asset["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
