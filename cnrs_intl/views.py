@@ -20,6 +20,7 @@ from cnrs_intl.activity import (
     with_activity_counts,
     with_activity_filter,
 )
+from cnrs_intl.contacts import who_to_contact
 from core.filters import sort_key
 from core.map import office_map
 from core.models import KeyFigure, Publishable, Theme, today
@@ -254,6 +255,7 @@ class CountryDetailView(TemplateView):
             nav="countries",
             country=country,
             current_coverages=[c for c in coverages if c.is_current],
+            contacts=who_to_contact(country, [c for c in coverages if c.is_current]),
             past_coverages=past_coverages,
             instrument_groups=[
                 (kind, list(group)) for kind, group in groupby(instruments, key=lambda i: i.kind)
@@ -438,6 +440,8 @@ class AccessibilityView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["nav"] = "accessibility"
+        # The department's page as the sectors' reference data gives it (with its source).
+        context["department"] = Sector.objects.exclude(contact_page="").order_by("order").first()
         return context
 
 
