@@ -23,6 +23,7 @@ from cnrs_intl.activity import (
     with_activity_filter,
     with_record_counts,
 )
+from cnrs_intl.contacts import who_to_contact
 from core.filters import sort_key
 from core.map import office_map
 from core.models import DateStatus, KeyFigure, Publishable, Theme, today
@@ -299,6 +300,7 @@ class CountryDetailView(TemplateView):
             empty_sections=[part_names[part] for part, present in has.items() if not present],
             country=country,
             current_coverages=[c for c in coverages if c.is_current],
+            contacts=who_to_contact(country, [c for c in coverages if c.is_current]),
             past_coverages=past_coverages,
             instrument_groups=[
                 (kind, list(group))
@@ -500,6 +502,8 @@ class AccessibilityView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["nav"] = "accessibility"
+        # The department's page as the sectors' reference data gives it (with its source).
+        context["department"] = Sector.objects.exclude(contact_page="").order_by("order").first()
         return context
 
 

@@ -181,6 +181,16 @@ class SectorAdmin(ReferenceAdmin):
             },
         ),
         (_("Description"), {"fields": [("description_fr", "description_en")]}),
+        (
+            _("Contact"),
+            {
+                "fields": ["contact_page", ("contact_source_title", "contact_source_url")],
+                "description": _(
+                    "The CNRS international department's page for this sector, given on the "
+                    "dossiers of the countries no office covers."
+                ),
+            },
+        ),
         PROVENANCE_FIELDSET,
     ]
 
@@ -220,7 +230,21 @@ class CountryAdmin(ReferenceAdmin):
                     "that follows it. Every relation to a country points here."
                 ),
             },
-        )
+        ),
+        (
+            _("Science service of the French embassy"),
+            {
+                "fields": [
+                    ("science_service_name_fr", "science_service_name_en"),
+                    ("science_service_url", "science_service_email"),
+                    ("science_service_source_title", "science_service_source_url"),
+                ],
+                "description": _(
+                    "Only what a source gives: its page or generic address, its name if the "
+                    "source names it, and that source. Shown on the country dossier."
+                ),
+            },
+        ),
     ]
 
     def get_search_results(self, request, queryset, search_term):
@@ -245,13 +269,13 @@ class OfficeAttentionFilter(AttentionFilter):
             label=_("No contact"),
             message=lambda n: (
                 ngettext(
-                    "%(count)d office has no contact (no address, e-mail or website).",
-                    "%(count)d offices have no contact (no address, e-mail or website).",
+                    "%(count)d office has no contact (no address, e-mail, phone or website).",
+                    "%(count)d offices have no contact (no address, e-mail, phone or website).",
                     n,
                 )
                 % {"count": n}
             ),
-            rows=lambda qs: qs.filter(address="", email="", website=""),
+            rows=lambda qs: qs.filter(address="", email="", website="", contact_page="", phone=""),
         ),
         "no-country": Check(
             label=_("Covers no country now"),
@@ -410,7 +434,22 @@ class OfficeAdmin(OfficeScopedMixin, PublishableAdmin):
         ),
         (
             _("Contact and map"),
-            {"fields": ["address", ("email", "website"), ("latitude", "longitude")]},
+            {
+                "fields": [
+                    "address",
+                    ("website", "contact_page"),
+                    ("email", "phone"),
+                    ("contact_role_fr", "contact_role_en"),
+                    ("contact_source_title", "contact_source_url"),
+                    ("latitude", "longitude"),
+                ],
+                "description": _(
+                    "What the office publishes to be reached: its generic e-mail address and "
+                    "switchboard, an official role title, never a person's name or address. Name "
+                    "the page the contacts come from. The country dossiers show them under "
+                    "“Who to contact”."
+                ),
+            },
         ),
         (
             _("Photo and description"),
@@ -433,6 +472,17 @@ class OfficeAdmin(OfficeScopedMixin, PublishableAdmin):
         ),
         PUBLICATION_FIELDSET,
         PROVENANCE_FIELDSET,
+        (
+            _("What the sources say"),
+            {
+                "fields": [
+                    "other_source_urls",
+                    "contradictions",
+                    ("open_questions_fr", "open_questions_en"),
+                ],
+                "classes": ["collapse"],
+            },
+        ),
         RECORD_FIELDSET,
     ]
 

@@ -51,6 +51,29 @@ class PublishedOfficeSerializer(PublishedOnlyMixin, OfficeSummarySerializer):
     pass
 
 
+class ContactSourceSerializer(serializers.Serializer):
+    title = OptionalTextField(source="contact_source_title")
+    url = OptionalUrlField(source="contact_source_url")
+
+
+class ScienceServiceSerializer(serializers.Serializer):
+    """The French embassy's science service for the country, as a source gives it."""
+
+    name = OptionalTextField(
+        source="science_service_name", help_text="Null when no source names the service."
+    )
+    url = OptionalUrlField(source="science_service_url")
+    email = OptionalTextField(source="science_service_email")
+    source = serializers.SerializerMethodField()
+
+    @extend_schema_field(ContactSourceSerializer)
+    def get_source(self, country):
+        return {
+            "title": country.science_service_source_title or None,
+            "url": country.science_service_source_url or None,
+        }
+
+
 class SectorSerializer(serializers.Serializer):
     """One of the four geographic poles of CNRS international cooperation."""
 
@@ -58,6 +81,11 @@ class SectorSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     order = serializers.IntegerField()
+    contact_page = OptionalUrlField(
+        help_text="The CNRS international department's page for the sector: the contact for "
+        "the countries no office covers."
+    )
+    contact_source = ContactSourceSerializer(source="*")
     offices = OfficeSummarySerializer(many=True, source="public_offices")
     countries = CountrySummarySerializer(many=True, source="country_list")
     source = source_field()
@@ -72,6 +100,9 @@ class CountrySerializer(serializers.Serializer):
     name = serializers.CharField(source="__str__")
     sector = SectorSummarySerializer()
     offices = serializers.SerializerMethodField(help_text="Published offices following it now.")
+    science_service = serializers.SerializerMethodField(
+        help_text="The French embassy's science service, where a source gives it; else null."
+    )
     url = country_link()
     html_url = PageLinkField(help_text="The country's dossier.")
 
@@ -79,6 +110,12 @@ class CountrySerializer(serializers.Serializer):
     def get_offices(self, country):
         offices = [coverage.office for coverage in country.current_coverages]
         return OfficeSummarySerializer(offices, many=True, context=self.context).data
+
+    @extend_schema_field(ScienceServiceSerializer(allow_null=True))
+    def get_science_service(self, country):
+        if not country.has_science_service:
+            return None
+        return ScienceServiceSerializer(country, context=self.context).data
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -103,8 +140,12 @@ class OfficeSerializer(serializers.Serializer):
     predecessor = PublishedOfficeSerializer(allow_null=True, help_text="The office it replaced.")
     coverages = CoverageSerializer(many=True, source="coverage_list")
     address = OptionalTextField()
-    email = OptionalTextField()
+    email = OptionalTextField(help_text="The office's generic address.")
     website = OptionalUrlField()
+    contact_page = OptionalUrlField()
+    phone = OptionalTextField(help_text="International form, as the office publishes it.")
+    contact_role = OptionalTextField(help_text="An official role title, never a person's name.")
+    contact_source = ContactSourceSerializer(source="*", help_text="Where the contacts come from.")
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     photo = FileLinkField(allow_null=True)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +14,7 @@ from core.models import (
     CatalogQuerySet,
     Provenance,
     Publishable,
+    SourceNotes,
     check_end_after_start,
     country_codes,
     end_after_start,
@@ -21,6 +22,28 @@ from core.models import (
 )
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
+PHONE_VALIDATOR = RegexValidator(
+    r"^\+[0-9][0-9 .()-]{5,28}[0-9]$",
+    _("An international number starting with +, digits, spaces, dots, dashes or brackets."),
+)
+
+
+def contact_source_fields():
+    """Where a record's contacts come from: often not the page its other facts come from."""
+    return (
+        models.CharField(
+            _("source of the contacts"),
+            max_length=300,
+            blank=True,
+            help_text=_("Title of the page the contacts were taken from."),
+        ),
+        models.URLField(
+            _("source of the contacts (link)"),
+            max_length=500,
+            blank=True,
+            help_text=_("Address of that page."),
+        ),
+    )
 
 
 class Sector(Provenance):
@@ -30,6 +53,16 @@ class Sector(Provenance):
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    contact_page = models.URLField(
+        _("contact page"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The CNRS international department's page for this sector: the contact given on "
+            "the dossiers of countries no office covers."
+        ),
+    )
+    contact_source_title, contact_source_url = contact_source_fields()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -68,6 +101,29 @@ class Country(models.Model):
         related_name="countries",
         help_text=_("The geographic pole that follows this country."),
     )
+    science_service_name = models.CharField(
+        _("embassy science service"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The name of the French embassy's science service as a source gives it; empty when "
+            "no source names it."
+        ),
+    )
+    science_service_url = models.URLField(
+        _("embassy science service: page"), max_length=500, blank=True
+    )
+    science_service_email = models.EmailField(
+        _("embassy science service: e-mail"),
+        blank=True,
+        help_text=_("The service's generic address as published, never a person's address."),
+    )
+    science_service_source_title = models.CharField(
+        _("source of the science service"), max_length=300, blank=True
+    )
+    science_service_source_url = models.URLField(
+        _("source of the science service (link)"), max_length=500, blank=True
+    )
 
     objects = CountryQuerySet.as_manager()
 
@@ -81,6 +137,18 @@ class Country(models.Model):
 
     def get_absolute_url(self):
         return reverse("countries:detail", kwargs={"iso2": self.iso2})
+
+    def clean(self):
+        super().clean()
+        has_service = self.science_service_url or self.science_service_email
+        if has_service and not self.science_service_source_title:
+            raise ValidationError(
+                {"science_service_source_title": _("Name the source of the science service.")}
+            )
+
+    @property
+    def has_science_service(self) -> bool:
+        return bool(self.science_service_url or self.science_service_email)
 
     @property
     def iso2(self) -> str:
@@ -108,7 +176,7 @@ class OfficeQuerySet(CatalogQuerySet):
         return self.filter(sector__slug__in=slugs)
 
 
-class Office(Publishable, Provenance, Audited):
+class Office(Publishable, Provenance, SourceNotes, Audited):
     """A CNRS representative office abroad, open or closed."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -151,8 +219,35 @@ class Office(Publishable, Provenance, Audited):
         help_text=_("The office this one took over from (Rio de Janeiro → Sao Paulo)."),
     )
     address = models.TextField(_("address"), blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(
+        _("e-mail"),
+        blank=True,
+        help_text=_("The office's generic address as it publishes it, never a person's address."),
+    )
     website = models.URLField(_("website"), blank=True)
+    contact_page = models.URLField(
+        _("contact page"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page of the office's website that tells how to reach it."),
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        validators=[PHONE_VALIDATOR],
+        help_text=_("The office's switchboard as it publishes it, in international form (+27 …)."),
+    )
+    contact_role = models.CharField(
+        _("contact role"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "An official role title such as “Director of the office”, as the office publishes "
+            "it; never a person's name."
+        ),
+    )
+    contact_source_title, contact_source_url = contact_source_fields()
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=8,
@@ -214,10 +309,28 @@ class Office(Publishable, Provenance, Audited):
         check_end_after_start(self, ("opened", "closed"))
         if self.photo and not self.photo_credit:
             raise ValidationError({"photo_credit": _("A photo needs a credit line.")})
+        if (self.contact_page or self.phone or self.contact_role) and not self.contact_source_title:
+            raise ValidationError(
+                {"contact_source_title": _("Name the page these contacts were taken from.")}
+            )
         if self.closed is not None and self.closed_year_unknown:
             raise ValidationError(
                 {"closed_year_unknown": _("Give the closing year or tick this, not both.")}
             )
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.address or self.email or self.website or self.contact_page or self.phone)
+
+    @property
+    def is_reachable(self) -> bool:
+        """Whether it publishes a way to write or call to it (an address line is not one)."""
+        return bool(self.email or self.website or self.contact_page or self.phone)
+
+    @property
+    def phone_uri(self) -> str:
+        """The phone as a ``tel:`` target: the plus sign and the digits."""
+        return "+" + "".join(c for c in self.phone if c.isdigit()) if self.phone else ""
 
     @property
     def is_closed(self) -> bool:

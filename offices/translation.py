@@ -13,12 +13,12 @@ class SectorTranslation(TranslationOptions):
 
 @register(Country)
 class CountryTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "science_service_name")
 
 
 @register(Office)
 class OfficeTranslation(TranslationOptions):
-    fields = ("name", "city", "description")
+    fields = ("name", "city", "description", "contact_role", "open_questions")
 
 
 @register(Coverage)

@@ -6,6 +6,7 @@ added by the site layer's subclasses (``cnrs_intl/offices.py``), which also wire
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.filters import sort_key
@@ -46,6 +47,9 @@ def coverage_years(coverage) -> str:
     office = coverage.office
     start = coverage.start_year or office.opened or ""
     end = coverage.end_year or office.closed or ("?" if office.is_closed else "")
+    if not start and end not in ("", "?"):
+        # Worded as the office's own years are (``closed_years``): "until 2011".
+        return _("until %(year)s") % {"year": end}
     # Neither year known: nothing worth printing.
     return f"{start}–{end}" if start or end not in ("", "?") else ""
 

@@ -298,3 +298,57 @@ def test_office_editor_without_office_changes_nothing(db, other_instrument):
     response = client_for(user).get(admin_url(Instrument, "change", other_instrument.pk))
 
     assert 'name="_save"' not in response.content.decode()
+
+
+def test_office_editor_edits_their_office_contacts(office_editor_client, office_editor, own_office):
+    own_office.status = DRAFT
+    own_office.save()
+    page = office_editor_client.get(admin_url(Office, "change", own_office.pk))
+    data = form_data(
+        page,
+        website="https://beijing.example.org/",
+        contact_page="https://beijing.example.org/contact/",
+        email="office@beijing.example.org",
+        phone="+86 10 0000 0000",
+        contact_role_fr="Direction du bureau",
+        contact_role_en="Director of the office",
+        contact_source_title="Beijing office: contact",
+        editors=[str(office_editor.pk)],
+    )
+
+    response = office_editor_client.post(admin_url(Office, "change", own_office.pk), data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    own_office.refresh_from_db()
+    assert (
+        own_office.contact_page,
+        own_office.email,
+        own_office.phone,
+        own_office.contact_role_en,
+        own_office.contact_source_title,
+    ) == (
+        "https://beijing.example.org/contact/",
+        "office@beijing.example.org",
+        "+86 10 0000 0000",
+        "Director of the office",
+        "Beijing office: contact",
+    )
+
+
+def test_office_contacts_need_their_source_and_a_real_phone(
+    office_editor_client, office_editor, own_office
+):
+    own_office.status = DRAFT
+    own_office.save()
+    page = office_editor_client.get(admin_url(Office, "change", own_office.pk))
+    data = form_data(page, phone="call us", editors=[str(office_editor.pk)])
+
+    response = office_editor_client.post(admin_url(Office, "change", own_office.pk), data)
+
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["adminform"].form.errors
+    assert errors["phone"] == [
+        "An international number starting with +, digits, spaces, dots, dashes or brackets."
+    ]
+    own_office.refresh_from_db()
+    assert own_office.phone == ""

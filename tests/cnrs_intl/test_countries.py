@@ -198,8 +198,10 @@ def test_dossier_shows_the_office_now_and_the_ones_before_with_years(client, chi
     assert [c.office.slug for c in response.context["past_coverages"]] == ["moscow", "hanoi"]
     content = response.content.decode()
     assert re.search(
-        r'<li class="office-now"><a href="/en/offices/beijing/">Beijing office</a>.*?covers it since 1995',
+        r'<div class="contact-office">\s*<h3><a href="/en/offices/beijing/">Beijing office</a></h3>'
+        r"\s*<p class=\"muted\">.*?covers it since 1995",
         content,
+        re.S,
     )
     assert re.search(
         r'<li class="office-before"><a href="/en/offices/hanoi/">Hanoi office</a> <span class="muted">\(1990–1994\)</span>',
@@ -334,7 +336,7 @@ def test_a_country_without_activity_still_has_an_empty_dossier(client):
     response = client.get(page(country))
 
     assert response.status_code == HTTPStatus.OK
-    assertContains(response, "No office covers this country today.")
+    assertContains(response, "No CNRS office covers this country today.")
     assertContains(response, "Nothing recorded for Iceland yet: instruments, agreements,")
 
 

@@ -67,8 +67,8 @@ def test_load_reference_data_creates_every_reference_record(reference_db):
     } == {
         "sectors": 4,
         "countries": 249,
-        "offices": 17,
-        "coverages": 110,
+        "offices": 19,
+        "coverages": 113,
         # TOML records, plus the catalogue's rows (fixtures/cooperation/) less the ones that are
         # the same record as a TOML one; institutions also count every partner a row names.
         "institutions": 547,
@@ -79,7 +79,7 @@ def test_load_reference_data_creates_every_reference_record(reference_db):
         "instruments": 13 + 243 - 9,
         "key figures": 18 + 209,
     }
-    assert "Office: 17 created, 0 updated, 0 unchanged" in output.splitlines()
+    assert "Office: 19 created, 0 updated, 0 unchanged" in output.splitlines()
 
 
 def test_load_reference_data_twice_changes_nothing(reference_db):
@@ -125,7 +125,7 @@ def test_load_reference_data_saves_only_the_changed_record(reference_db, fixture
     assert (
         Office.objects.get(slug="pretoria").address == "The Innovation Hub, Pretoria, South Africa"
     )
-    assert "Office: 0 created, 1 updated, 16 unchanged" in output.splitlines()
+    assert "Office: 0 created, 1 updated, 18 unchanged" in output.splitlines()
     assert history_rows() == history_before + 1
 
 
@@ -166,10 +166,16 @@ def test_canada_moves_from_washington_to_ottawa_in_2022(reference_db):
     }
 
 
-def test_oceania_moves_from_singapore_to_melbourne_in_2021(reference_db):
-    by_year = {year: current_offices("AU", year) for year in (2020, 2021)}
+def test_oceania_followed_from_singapore_from_2019_until_melbourne_opened_in_2021(reference_db):
+    by_year = {year: current_offices("AU", year) for year in (2018, 2019, 2021, 2022)}
 
-    assert by_year == {2020: ["singapore"], 2021: ["melbourne"]}
+    # Melbourne opened in December 2021: both offices followed Oceania that year.
+    assert by_year == {
+        2018: [],
+        2019: ["singapore"],
+        2021: ["melbourne", "singapore"],
+        2022: ["melbourne"],
+    }
 
 
 def test_south_america_moves_from_rio_to_sao_paulo_in_2024(reference_db):
@@ -184,17 +190,17 @@ def test_south_america_moves_from_rio_to_sao_paulo_in_2024(reference_db):
         ("BR", 2012): ["rio-de-janeiro"],
         ("BR", 2017): ["rio-de-janeiro"],
         ("BR", 2020): ["rio-de-janeiro"],
-        ("BR", 2024): ["sao-paulo"],
+        ("BR", 2024): ["rio-de-janeiro", "sao-paulo"],
         ("AR", 2005): ["santiago"],
         ("AR", 2012): [],
         ("AR", 2017): ["rio-de-janeiro"],
         ("AR", 2020): ["rio-de-janeiro"],
-        ("AR", 2024): ["sao-paulo"],
+        ("AR", 2024): ["rio-de-janeiro", "sao-paulo"],
         ("PE", 2005): [],
         ("PE", 2012): [],
         ("PE", 2017): [],
         ("PE", 2020): ["rio-de-janeiro"],
-        ("PE", 2024): ["sao-paulo"],
+        ("PE", 2024): ["rio-de-janeiro", "sao-paulo"],
     }
 
 
@@ -212,9 +218,11 @@ def test_offices_past_and_present_have_their_years(reference_db):
 
     assert years == {
         "beijing": 1995,
+        "bonn": None,
         "brussels": None,
         "hanoi": 2007,
         "johannesburg": None,
+        "malta": 2011,
         "melbourne": 2021,
         "moscow": None,
         "nairobi": 2024,
@@ -464,7 +472,7 @@ def test_invalid_ror_id_fails(reference_db, fixtures_copy):
 def test_closed_office_coverage_without_an_end_year_fails(reference_db, fixtures_copy):
     edit(
         fixtures_copy / "offices.toml",
-        "  start_year = 2007\n  end_year = 2013\n",
+        "  start_year = 2007\n  end_year = 2014\n",
         "  start_year = 2007\n",
     )
 

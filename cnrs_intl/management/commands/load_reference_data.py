@@ -165,6 +165,11 @@ TOML_FILES = {
 SOURCES_FILE = "sources.toml"
 COUNTRIES_FILE = "countries.csv"
 COUNTRIES_AFTER = "sectors.toml"
+# The French embassies' science services, one record per country, loaded after the countries.
+SCIENCE_SERVICES_FILE = "science_services.toml"
+SCIENCE_SERVICE_FIELDS = {"country", "url", "email", "source", "name_fr", "name_en"}
+# A record whose contacts come from another page than its other facts: `contact_source = "<key>"`.
+CONTACT_SOURCE = "contact_source"
 
 
 def _same(current, wanted) -> bool:
@@ -230,12 +235,14 @@ class ReferenceLoader:
             self.load_file(name, sections)
             if name == COUNTRIES_AFTER:
                 self.load_countries()
+                self.load_science_services()
         CooperationLoader(self).run()
 
     def summary(self) -> list[str]:
         return [
             f"{label}: {counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged"
+            + (f", {counts['deleted']} deleted" if counts["deleted"] else "")
             for label, counts in self.stats.items()
         ]
 
@@ -315,6 +322,70 @@ class ReferenceLoader:
         if missing:
             raise FixtureError(path, f"countries without a sector: {', '.join(missing)}")
 
+    def load_science_services(self) -> None:
+        path = self.display(SCIENCE_SERVICES_FILE)
+        data = self.read_toml(SCIENCE_SERVICES_FILE)
+        unknown = set(data) - {"science_service"}
+        if unknown:
+            raise FixtureError(path, f"unknown table(s): {', '.join(sorted(unknown))}")
+        records = data.get("science_service", [])
+        if not isinstance(records, list):
+            raise FixtureError(path, "[[science_service]] must be an array of tables")
+        seen: set[str] = set()
+        for position, raw in enumerate(records, start=1):
+            code = raw.get("country")
+            record = f"science service '{code}'" if code else f"science service #{position}"
+            extra = set(raw) - SCIENCE_SERVICE_FIELDS
+            if extra:
+                raise FixtureError(path, f"unknown field(s): {', '.join(sorted(extra))}", record)
+            country = self.resolve(path, record, COUNTRY, code)
+            if country.code in seen:
+                raise FixtureError(path, "defined twice", record)
+            seen.add(str(country.code))
+            texts = {name: raw.get(name, "") for name in SCIENCE_SERVICE_FIELDS - {"country"}}
+            if not all(isinstance(value, str) for value in texts.values()):
+                raise FixtureError(path, "every field is a text", record)
+            if not (texts["url"].strip() or texts["email"].strip()):
+                raise FixtureError(path, "give the service's url or e-mail", record)
+            names = [texts[f"name_{lang}"].strip() for lang in LANGUAGES]
+            if any(names) and not all(names):
+                raise FixtureError(path, "give the name in every language, or none", record)
+            key = texts["source"]
+            if key not in self.sources:
+                raise FixtureError(path, f"source '{key}' is not defined in {SOURCES_FILE}", record)
+            values = {
+                "science_service_url": texts["url"].strip(),
+                "science_service_email": texts["email"].strip(),
+                "science_service_source_title": self.sources[key]["source_title"],
+                "science_service_source_url": self.sources[key]["source_url"],
+            }
+            values.update(
+                {
+                    f"science_service_name_{lang}": texts[f"name_{lang}"].strip()
+                    for lang in LANGUAGES
+                }
+            )
+            self.upsert(
+                path, record, Country, {"code": country.code}, values, stat="Science service"
+            )
+
+    def contact_provenance(self, path: str, record: str, model, data: dict) -> dict:
+        """``contact_source = "<key>"``: the title and address of the page the contacts come from."""
+        if CONTACT_SOURCE not in data:
+            return {}
+        key = data.pop(CONTACT_SOURCE)
+        try:
+            model._meta.get_field("contact_source_title")
+        except FieldDoesNotExist as error:
+            raise FixtureError(path, f"unknown field '{CONTACT_SOURCE}'", record) from error
+        if not isinstance(key, str) or key not in self.sources:
+            raise FixtureError(path, f"source '{key}' is not defined in {SOURCES_FILE}", record)
+        source = self.sources[key]
+        return {
+            "contact_source_title": source["source_title"],
+            "contact_source_url": source["source_url"],
+        }
+
     # ------------------------------------------------------------------ references
 
     def resolve(self, path: str, record: str, ref: Ref, value) -> models.Model:
@@ -392,8 +463,9 @@ class ReferenceLoader:
         if not isinstance(children, list) or not all(isinstance(c, dict) for c in children):
             raise FixtureError(path, f"[[{section.table}.{section.children}]] expected", record)
         provenance = self.provenance(path, record, data, None)
+        contacts = self.contact_provenance(path, record, section.model, data)
         values, m2m = self.values(path, record, section, data)
-        values.update(provenance)
+        values.update(provenance, **contacts)
         self.check_record(path, record, section, key, values, children)
         self.given[(section.model, key)] = set(values) | set(m2m)
         obj = self.upsert(path, record, section.model, {section.key: key}, values, m2m)
@@ -497,6 +569,7 @@ class ReferenceLoader:
         allowed = {"countries", "start_year", "end_year", *PROVENANCE_FIELDS, "source"}
         allowed |= {f"note_{lang}" for lang in LANGUAGES}
         seen: set[tuple[str, int | None]] = set()
+        kept: set[tuple[int, int | None]] = set()
         for raw in children:
             data = dict(raw)
             extra = set(data) - allowed
@@ -537,6 +610,7 @@ class ReferenceLoader:
                 if natural in seen:
                     raise FixtureError(path, "defined twice", label)
                 seen.add(natural)
+                kept.add((country.pk, start))
                 self.upsert(
                     path,
                     label,
@@ -544,6 +618,25 @@ class ReferenceLoader:
                     {"office": office, "country": country, "start_year": start},
                     {"end_year": end, **notes, **entry_provenance},
                 )
+        self.prune_coverages(path, record, office, kept)
+
+    def prune_coverages(self, path, record, office, kept) -> None:
+        """A period the office's record no longer lists (a corrected start year) is removed, so a
+        correction does not leave the old period beside the new one."""
+        rows, _ = self.existing(Coverage, {"office": office, "country": None, "start_year": None})
+        stale = [
+            (row_key, row)
+            for row_key, row in rows.items()
+            if row.office_id == office.pk and (row.country_id, row.start_year) not in kept
+        ]
+        for row_key, row in stale:
+            try:
+                row.delete()
+            except DatabaseError as error:
+                label = f"{record}: coverage of country #{row.country_id} from {row.start_year}"
+                raise FixtureError(path, f"the database refused it: {error}", label) from error
+            del rows[row_key]
+            self.stats.setdefault(Coverage.__name__, Counter())["deleted"] += 1
 
     def load_legacy_names(self, path, record, kind, children, provenance) -> None:
         section = Section("legacy name", LegacyName, key="code")
@@ -576,7 +669,7 @@ class ReferenceLoader:
         }
         return self.rows[(model, names)], tuple(str(values[name]) for name in names)
 
-    def upsert(self, path, record, model, lookup, values, m2m=None) -> models.Model:
+    def upsert(self, path, record, model, lookup, values, m2m=None, stat="") -> models.Model:
         """Create or update one row, saving (and writing history) only when something differs."""
         rows, row_key = self.existing(model, lookup)
         obj = rows.get(row_key)
@@ -609,7 +702,7 @@ class ReferenceLoader:
             rows[row_key] = obj
             changed = True
         outcome = "created" if created else "updated" if changed else "unchanged"
-        self.stats.setdefault(model.__name__, Counter())[outcome] += 1
+        self.stats.setdefault(stat or model.__name__, Counter())[outcome] += 1
         key_field = next(iter(lookup))
         if isinstance(lookup[key_field], str):
             self.cache[(model, lookup[key_field])] = obj
