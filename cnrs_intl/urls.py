@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("cnrs_intl.country_urls")),
     path("search/", views.SearchView.as_view(), name="search"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("", include("cnrs_intl.figure_urls")),
     # -- feeds and open data --
     path("", include("cnrs_intl.feed_urls")),
     path("open-data/", open_data.OpenDataView.as_view(), name="open-data"),
