@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from cnrs_intl.api import KeyFigureViewSet
 from cnrs_intl.changes import ChangesView
 from core.api import ApiDocsView, InstituteViewSet, ThemeViewSet, not_found
 from instruments.api import InstrumentViewSet, KindViewSet, NetworkViewSet
@@ -31,6 +32,7 @@ router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("calls", CallViewSet, basename="call")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("key-figures", KeyFigureViewSet, basename="key-figure")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

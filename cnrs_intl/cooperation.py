@@ -419,6 +419,38 @@ class CooperationLoader:
             "as_of": as_of,
             "as_of_precision": as_of_precision,
             "on_home_page": False,
+            **self.key_figure_scope(path, row),
             **self.provenance(path, row),
         }
+        if row["id"] in HOME_PAGE_FIGURES:
+            order, label_fr, compare_with = HOME_PAGE_FIGURES[row["id"]]
+            values.update(
+                order=order, label_fr=label_fr, compare_with=compare_with, on_home_page=True
+            )
         self.upsert(path, row, KeyFigure, {"slug": self.slug_for(KeyFigure, row)}, values)
+
+    def key_figure_scope(self, path, row) -> dict:
+        """What a figure counts: the tool code (``kind``) and its countries (none: worldwide)."""
+        kind = (row.get("kind") or "").strip().upper()
+        if kind and not re.fullmatch(r"[A-Z0-9]{2,20}", kind):
+            raise self.error(path, row, "kind", f"'{kind}' is not a tool code")
+        codes = [str(country.code) for country in self.countries(path, row)]
+        return {"kind": kind, "countries": " ".join(sorted(set(codes)))}
+
+
+# A short selection for the home page (recent counts of CNRS tools), each with our French wording
+# of what it counts (the data gives it in English) and the live count it is compared with.
+HOME_PAGE_FIGURES = {
+    "kf-irl-count-2022": (
+        1,
+        "laboratoires de recherche internationaux (IRL) dans le monde",
+        "kind:IRL",
+    ),
+    "kf-umifre-count-inshs-2023": (
+        2,
+        "instituts français de recherche à l’étranger sous la double tutelle du CNRS et du "
+        "ministère de l’Europe et des Affaires étrangères (UMIFRE)",
+        "kind:UMIFRE",
+    ),
+    "kf-instruments-africa-2021": (3, "instruments de coopération du CNRS en Afrique", ""),
+}

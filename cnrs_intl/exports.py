@@ -11,11 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from cnrs_intl.activity import dossier_records
+from cnrs_intl.figures import KeyFigureFilter, attach_countries, public_key_figures
 from core import conditional
 from core.dates import as_given
 from core.exports import (
     CHUNK_SIZE,
+    Column,
+    ExportView,
+    common_columns,
     csv_response,
+    date_columns,
     name_of,
     names,
     page_link,
@@ -57,6 +62,61 @@ COMMON_HEADER = [
     _("Modified"),
     _("Page"),
 ]
+
+
+# -- published key figures --
+
+
+def key_figure_columns() -> list[Column]:
+    """A published figure as its source states it, what it counts and where, when, and where
+    the sources disagree; countries as lower-case ISO codes in the open data, names in the
+    downloads (``country_list``, see ``KeyFigureExport``)."""
+    return [
+        Column("slug", _("Identifier")),
+        Column("figure", _("Figure as written"), lambda o: o.display_value),
+        Column("value", _("Value")),
+        Column(
+            "qualifier", _("Qualifier"), lambda o: o.qualifier, lambda o: o.get_qualifier_display()
+        ),
+        Column("label", _("What it counts"), translated=True),
+        Column("kind", _("Tool counted")),
+        Column(
+            "countries",
+            _("Countries"),
+            lambda o: [code.lower() for code in o.country_code_list],
+            lambda o: (
+                [str(c) for c in getattr(o, "country_list", None) or []]
+                or [code.lower() for code in o.country_code_list]
+            ),
+        ),
+        *date_columns("as_of", _("As of")),
+        Column("as_of_label", _("Period"), translated=True),
+        Column("contradictions", _("Where the sources disagree")),
+        Column("other_sources", _("Other sources"), lambda o: o.other_source_list),
+        *common_columns(),
+    ]
+
+
+class KeyFigureExport(ExportView):
+    """The published figures as a file, with the figures page's filters."""
+
+    filterset_class = KeyFigureFilter
+    columns = staticmethod(key_figure_columns)
+    basename = "key-figures"
+    title = _("Published figures")
+
+    def get_queryset(self):
+        return public_key_figures()
+
+    def header(self, columns) -> list:
+        # A figure has no page of its own: no "Page" column.
+        return [column.label for column in columns]
+
+    def rows(self, queryset, columns):
+        known = {str(country.code): country for country in Country.objects.all()}
+        for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+            attach_countries([obj], known)
+            yield [column.show(obj) for column in columns]
 
 
 def dossier_parts(code: str):

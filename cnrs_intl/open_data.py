@@ -25,6 +25,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from cnrs_intl.exports import key_figure_columns
+from cnrs_intl.figures import public_key_figures
 from core import conditional
 from core.exports import (
     SEPARATOR,
@@ -35,7 +37,7 @@ from core.exports import (
     public_themes,
     theme_columns,
 )
-from core.models import Institute, Publishable, Theme
+from core.models import Institute, KeyFigure, Publishable, Theme
 from core.spreadsheets import csv_text
 from instruments.exports import (
     instrument_columns,
@@ -66,7 +68,7 @@ from partnerships.exports import (
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 # Bump when the files' shape changes, so cached archives are rebuilt.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 ARCHIVE_NAME = "cnrs-international-open-data.zip"
@@ -197,7 +199,39 @@ RESOURCES = [
         columns=milestone_columns,
         description=_("Dated events of the cooperation story."),
     ),
+    Resource(
+        name="key_figures",
+        model=KeyFigure,
+        rows=public_key_figures,
+        columns=key_figure_columns,
+        description="Figures official sources published (counts of tools, co-publications, "
+        "money…), each as written, with what it counts, the tool code it counts (`kind`), its "
+        "countries (none: worldwide), its date at its precision (`as_of`, empty when undated), "
+        "its source and where sources disagree. History, not live counts.",
+    ),
 ]
+
+
+# What each field of key_figures holds (the README says it: a figure is easy to misread).
+KEY_FIGURE_FIELDS = {
+    "slug": "identifier (the reference data's id for figures loaded from it)",
+    "figure": "the figure as the source writes it (`80`, `about 80`, `5 of 7`, `7th`)",
+    "value": "the number, when the source writes one; empty otherwise",
+    "qualifier": "`exact`, `about` or `more_than`",
+    "label_fr, label_en": "what the figure counts, and where; empty in a language no one "
+    "wrote it in",
+    "kind": "code of the tool the figure counts as the source names it (`IRL`, `UMI`, `LIA`…); "
+    "empty when it counts something else",
+    "countries": "lower-case ISO 3166-1 alpha-2 codes of the countries it is about; empty for a "
+    "worldwide figure",
+    "as_of, as_of_precision": "the date the figure describes, at its precision (`2022-04`, "
+    "`month`); empty when the source is undated",
+    "as_of_label_fr, as_of_label_en": "the period as the source words it, when it gives one",
+    "contradictions": "where sources disagree: the values each gives, and which source",
+    "other_sources": "other pages that state the same figure",
+    "source_title, source_url, checked_on": "the source, and its date when known",
+    "created, modified": "when the record was created and last modified here (UTC)",
+}
 
 
 # -- records -------------------------------------------------------------------------------------
@@ -482,6 +516,10 @@ def readme(counts, generated, since=None, changes=None) -> str:
         columns = resource.columns()
         fields = ", ".join(f"`{key}`" for key in header(columns))
         lines.append(f"- **{resource.name}** (identifier `{header(columns)[0]}`): {fields}")
+    lines += ["", "### key_figures", ""]
+    lines += [
+        f"- `{name.replace(', ', '`, `')}`: {text}" for name, text in KEY_FIGURE_FIELDS.items()
+    ]
     if since is not None:
         folder = delta_folder(since)
         lines += [

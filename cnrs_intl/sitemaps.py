@@ -29,6 +29,7 @@ class PageSitemap(I18nSitemap):
         "partnerships:list",
         "institutions:list",
         "calls:list",
+        "figures:list",
         "accessibility",
     )
 

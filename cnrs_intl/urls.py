@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     # -- a record by its lasting id: redirects to its current page (cnrs_intl/redirects.py) --
     path("r/<str:type>/<int:pk>/", redirects.record, name="record"),
+    path("", include("cnrs_intl.figure_urls")),
     # -- feeds and open data --
     path("", include("cnrs_intl.feed_urls")),
     path("open-data/", open_data.OpenDataView.as_view(), name="open-data"),

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy, npgettext_lazy
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -41,10 +41,14 @@ LATEST_LIMIT = 8
 
 
 def live_counts():
-    """What the portal holds today, counted from the published records."""
+    """What holds today, counted from the published records: offices open, instruments and
+    agreements active by their dates (a record whose dates are not known is not counted),
+    calls open, countries with activity; and each kind with its active and published records."""
+    active = Instrument.objects.published().active().values("pk")
     kinds = list(
         Kind.objects.annotate(
-            count=Count("instruments", filter=Q(instruments__status=PUBLISHED), distinct=True)
+            count=Count("instruments", filter=Q(instruments__pk__in=active), distinct=True),
+            total=Count("instruments", filter=Q(instruments__status=PUBLISHED), distinct=True),
         )
         .prefetch_related("legacy_names")
         .order_by("order", "code")
@@ -52,11 +56,9 @@ def live_counts():
     counts = {
         "offices": Office.objects.published().open().count(),
         "instruments": sum(kind.count for kind in kinds),
-        "networks": Network.objects.published().count(),
-        "agreements": Agreement.objects.published().count(),
-        "institutions": Institution.objects.published().count(),
-        "countries": with_activity_filter(Country.objects.all()).count(),
+        "agreements": Agreement.objects.published().active().count(),
         "open_calls": Call.objects.published().active().count(),
+        "countries": with_activity_filter(Country.objects.all()).count(),
     }
     return counts, kinds
 
@@ -64,17 +66,24 @@ def live_counts():
 # Each label is chosen by the count it goes with: ``LIVE_COUNT_LABELS[key] % {"count": n}``.
 LIVE_COUNT_LABELS = {
     "offices": ngettext_lazy("office open today", "offices open today", "count"),
-    "instruments": ngettext_lazy("cooperation instrument", "cooperation instruments", "count"),
-    "networks": ngettext_lazy("network of instruments", "networks of instruments", "count"),
-    "agreements": npgettext_lazy("count", "agreement", "agreements", "count"),
-    "institutions": ngettext_lazy("partner institution", "partner institutions", "count"),
-    "countries": ngettext_lazy("country with activity", "countries with activity", "count"),
+    "instruments": ngettext_lazy("instrument active today", "instruments active today", "count"),
+    "agreements": ngettext_lazy("agreement in force", "agreements in force", "count"),
     "open_calls": ngettext_lazy("call for proposals open", "calls for proposals open", "count"),
+    "countries": ngettext_lazy("country with activity", "countries with activity", "count"),
+}
+# The list each live count links to, filtered as it counts.
+LIVE_COUNT_LISTS = {
+    "offices": ("offices:list", {}),
+    "instruments": ("instruments:list", {"status": ["active"]}),
+    "agreements": ("partnerships:list", {"status": ["active"]}),
+    "open_calls": ("calls:list", {"status": ["active"]}),
+    "countries": ("countries:list", {}),
 }
 
 
 def compared_count(compare_with: str, counts: dict, kinds) -> int | None:
-    """The live count a published figure is compared with (``offices``, ``kind:IRN``, ``kind:GDRI``)."""
+    """The live count a published figure is compared with (``offices``, ``kind:IRN``,
+    ``kind:GDRI``): for a kind, its instruments active today; ``None`` when not counted."""
     key = (compare_with or "").strip()
     if not key:
         return None
@@ -109,15 +118,16 @@ def latest_records(limit=LATEST_LIMIT):
 
 
 class HomeView(TemplateView):
-    """What the network is, its key figures beside the live counts, the map of the offices,
-    what was published last, and the search box."""
+    """What the portal is and its search box first; then what holds today (live counts, each
+    linking to its list, and the CNRS tools by kind), a short selection of published figures
+    labelled with their date, the map of the offices, and what was published last."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts, kinds = live_counts()
-        figures = list(KeyFigure.objects.published())
+        figures = list(KeyFigure.objects.published().headline())
         for figure in figures:
             figure.live_count = compared_count(figure.compare_with, counts, kinds)
         offices = list(
@@ -138,14 +148,29 @@ class HomeView(TemplateView):
             office.current_coverages.sort(key=lambda c: sort_key(str(c.country)))
             for coverage in office.current_coverages:
                 covered.setdefault(str(coverage.country.code), coverage)
+        tools = [k for k in kinds if k.cnrs_tool == Kind.CnrsTool.YES and k.total]
+        partner_kinds = [k for k in kinds if k.cnrs_tool == Kind.CnrsTool.NO and k.total]
+        for kind in tools:
+            kind.active_url = list_url("instruments:list", kind=[kind.code], status=["active"])
+            kind.all_url = list_url("instruments:list", kind=[kind.code])
         context.update(
             nav="home",
             counts=[
-                (key, value, LIVE_COUNT_LABELS[key] % {"count": value})
+                (
+                    key,
+                    value,
+                    LIVE_COUNT_LABELS[key] % {"count": value},
+                    list_url(LIVE_COUNT_LISTS[key][0], **LIVE_COUNT_LISTS[key][1]),
+                )
                 for key, value in counts.items()
             ],
-            kinds=[kind for kind in kinds if kind.count],
+            kinds=tools,
+            partner_programmes={
+                "count": sum(kind.total for kind in partner_kinds),
+                "url": list_url("instruments:list", kind=[kind.code for kind in partner_kinds]),
+            },
             figures=figures,
+            figure_count=KeyFigure.objects.published().count(),
             offices=offices,
             office_sectors=[
                 (sector, list(group)) for sector, group in groupby(offices, key=lambda o: o.sector)

@@ -1118,20 +1118,31 @@ class InstituteAdmin(ReferenceAdmin):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(PublishableAdmin):
-    list_display = ["__str__", "as_of", "compare_with", "publication", "order"]
-    list_filter = ["status", "qualifier", SourceFilter]
-    search_fields = ["slug", "label_fr", "label_en", "compare_with"]
+    list_display = [
+        "__str__",
+        "kind",
+        "countries",
+        "as_of",
+        "compare_with",
+        "on_home_page",
+        "publication",
+        "order",
+    ]
+    list_filter = ["status", "on_home_page", "kind", "qualifier", SourceFilter]
+    search_fields = ["slug", "figure", "label_fr", "label_en", "kind", "countries", "compare_with"]
     fieldsets = [
         (
             None,
             {
                 "fields": [
-                    ("qualifier", "value", "unit"),
+                    ("figure", "qualifier", "value", "unit"),
                     ("label_fr", "label_en"),
                     "slug",
-                    ("as_of", "as_of_label_fr", "as_of_label_en"),
+                    ("kind", "countries"),
+                    ("as_of", "as_of_precision"),
+                    ("as_of_label_fr", "as_of_label_en"),
                     "compare_with",
-                    "order",
+                    ("on_home_page", "order"),
                 ],
                 "description": _(
                     "A figure as an official source published it, with its date; the site "

@@ -1,6 +1,7 @@
 """Core: themes, CNRS institutes, published key figures, and the bases every record shares."""
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
@@ -11,6 +12,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_countries import countries as ISO_COUNTRIES
 
 
 class Provenance(models.Model):
@@ -508,6 +510,13 @@ class Institute(Provenance):
         return self.code
 
 
+def figure_country_codes(value) -> str:
+    """The ``countries`` of a key figure as stored: upper-case codes, sorted, one space apart
+    (``"jp; ca"`` → ``"CA JP"``); empty for a worldwide figure."""
+    parts = re.split(r"[\s,;]+", str(value or ""))
+    return " ".join(sorted(set(country_codes(parts))))
+
+
 class KeyFigureQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Publishable.Status.PUBLISHED)
@@ -515,6 +524,32 @@ class KeyFigureQuerySet(models.QuerySet):
     def headline(self):
         """The figures the home page shows."""
         return self.filter(on_home_page=True)
+
+    def for_country(self, *codes):
+        """Figures about any of the countries (ISO 3166-1 alpha-2, any case): a code of the
+        figure's ``countries``, matched whole (``IN`` is not in ``CN IT``). Worldwide figures
+        name no country and are not returned."""
+        condition = Q(pk__in=[])
+        for code in country_codes(codes):
+            condition |= (
+                Q(countries=code)
+                | Q(countries__startswith=f"{code} ")
+                | Q(countries__endswith=f" {code}")
+                | Q(countries__contains=f" {code} ")
+            )
+        return self.filter(condition)
+
+    def worldwide(self):
+        return self.filter(countries="")
+
+    def of_kind(self, *codes):
+        """Figures counting any of the tool codes, as the source names the tool (``UMI`` gives
+        the figures counting UMIs, not those counting their successors, the IRLs)."""
+        return self.filter(kind__in=[str(code).strip().upper() for code in codes if code])
+
+    def newest_first(self):
+        """Latest "as of" first; undated figures last."""
+        return self.order_by(F("as_of").desc(nulls_last=True), "order", "slug")
 
 
 class KeyFigure(Publishable, Provenance, SourceNotes, Audited):
@@ -568,6 +603,26 @@ class KeyFigure(Publishable, Provenance, SourceNotes, Audited):
         blank=True,
         help_text=_('How the source dates it, e.g. "FP7 / Horizon 2020 era".'),
     )
+    kind = models.CharField(
+        _("tool counted"),
+        max_length=20,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Code of the CNRS tool the figure counts, as the source names it (IRL, UMI, LIA, "
+            "PICS…); empty when it counts something else."
+        ),
+    )
+    countries = models.CharField(
+        _("countries"),
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "ISO codes of the countries the figure is about, separated by spaces (CA JP); "
+            "empty for a worldwide figure."
+        ),
+    )
     compare_with = models.CharField(
         _("live count to compare with"),
         max_length=40,
@@ -596,6 +651,19 @@ class KeyFigure(Publishable, Provenance, SourceNotes, Audited):
     def __str__(self):
         return f"{self.display_value} {self.label}"
 
+    def save(self, *args, **kwargs):
+        self.countries = figure_country_codes(self.countries)
+        self.kind = self.kind.strip().upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def country_code_list(self) -> list[str]:
+        return self.countries.split()
+
+    @property
+    def other_source_list(self) -> list[str]:
+        return self.other_source_urls.split()
+
     @property
     def display_value(self) -> str:
         if self.figure or self.value is None:
@@ -609,6 +677,19 @@ class KeyFigure(Publishable, Provenance, SourceNotes, Audited):
 
     def clean(self):
         super().clean()
+        self.countries = figure_country_codes(self.countries)
+        self.kind = self.kind.strip().upper()
+        unknown = [code for code in self.country_code_list if code not in ISO_COUNTRIES]
+        if unknown:
+            raise ValidationError(
+                {
+                    "countries": ValidationError(
+                        _("Not an ISO 3166-1 alpha-2 country code: %(codes)s."),
+                        code="unknown_country",
+                        params={"codes": ", ".join(unknown)},
+                    )
+                }
+            )
         target = self.compare_with
         if not target or target in self.LIVE_COUNTS:
             return

@@ -423,6 +423,7 @@ def test_api_root_lists_every_resource(client, db):
             "agreements",
             "calls",
             "milestones",
+            "key-figures",
         ]
     )
 

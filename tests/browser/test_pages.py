@@ -29,6 +29,7 @@ PAGES = [
     ("institutions-list", "institutions/"),
     ("institution", "institutions/cas/"),
     ("calls-list", "calls/"),
+    ("figures-list", "figures/"),
     ("call", "calls/cnrs-nsfc-call-2024/"),
     ("search-results", "search/?q=China"),
     ("accessibility", "accessibility/"),

@@ -1,5 +1,7 @@
-"""The home page: live counts beside the published figures, the map of the offices paired with
-a list, what was published last, both languages, and a constant number of queries."""
+"""The home page: what the portal is and one search box first, live counts of what holds today
+(each linking to its list), CNRS tools by name, a short selection of published figures labelled
+with their date, the map of the offices paired with a list, what was published last, both
+languages, and a constant number of queries."""
 
 import datetime
 import re
@@ -14,9 +16,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 from core.map import HEIGHT, WIDTH, office_map, project
 from tests.factories import (
     AgreementFactory,
+    CallFactory,
     CountryFactory,
     CoverageFactory,
-    InstitutionFactory,
     InstrumentFactory,
     KeyFigureFactory,
     KindFactory,
@@ -28,7 +30,7 @@ from tests.rendering import SIZES, assert_rendered
 pytestmark = pytest.mark.django_db
 
 # The queries the home page takes, whatever the number of records.
-HOME_QUERIES = 16
+HOME_QUERIES = 15
 
 
 def home(lang="en"):
@@ -41,86 +43,110 @@ def page(obj, lang="en"):
         return obj.get_absolute_url()
 
 
-def test_home_shows_live_counts(client):
-    irn = KindFactory(code="IRN")
-    InstrumentFactory(slug="one", kind=irn)
-    InstrumentFactory(slug="two", kind=irn)
+def test_home_counts_what_holds_today_each_linking_to_its_list(client):
+    irn = KindFactory(code="IRN", name_en="International Research Network")
+    phc = KindFactory(code="PHC", name_en="Hubert Curien partnership", cnrs_tool="no")
+    InstrumentFactory(slug="active", kind=irn, countries=[CountryFactory(code="ZA")])
+    InstrumentFactory(
+        slug="ended",
+        kind=irn,
+        start_on=datetime.date(2010, 1, 1),
+        end_on=datetime.date(2014, 1, 1),
+    )
+    InstrumentFactory(slug="undated", kind=irn, start_on=None, end_on=None)
     InstrumentFactory(slug="draft", kind=irn, status="draft")
+    InstrumentFactory(slug="phc-1", kind=phc, start_on=None, end_on=None)
+    InstrumentFactory(slug="phc-2", kind=phc, start_on=None, end_on=None)
     OfficeFactory(slug="open")
     OfficeFactory(slug="closed", opened=1990, closed=2000)
-    AgreementFactory(slug="agreement")
-    InstitutionFactory(slug="cas")
-    InstitutionFactory(slug="hidden", status="draft")
+    AgreementFactory(slug="in-force")
+    AgreementFactory(slug="expired", expires_on=datetime.date(2021, 1, 1))
+    CallFactory(slug="open-call", closes_on=timezone.localdate() + datetime.timedelta(days=30))
+    CallFactory(slug="closed-call")
 
     response = client.get(home())
 
     assert response.status_code == HTTPStatus.OK
-    counts = {key: value for key, value, _label in response.context["counts"]}
+    counts = {key: (value, url) for key, value, _label, url in response.context["counts"]}
     assert counts == {
-        "offices": 1,
-        "instruments": 2,
-        "networks": 0,
-        "agreements": 1,
-        "institutions": 1,
-        "countries": 1,
-        "open_calls": 0,
+        "offices": (1, "/en/offices/"),
+        "instruments": (1, "/en/instruments/?status=active"),
+        "agreements": (1, "/en/partnerships/?status=active"),
+        "open_calls": (1, "/en/calls/?status=active"),
+        "countries": (1, "/en/countries/"),
     }
-    assert [(kind.code, kind.count) for kind in response.context["kinds"]] == [("IRN", 2)]
     assertContains(
         response,
-        '<span class="count-value">1</span> <span class="count-label">office open today</span>',
+        '<a class="count-link" href="/en/instruments/?status=active"><span class="count-value">1</span>\n'
+        '      <span class="count-label">instrument active today</span></a>',
         html=False,
     )
-    assertContains(
-        response,
-        '<span class="count-value">2</span> <span class="count-label">cooperation instruments</span>',
-        html=False,
-    )
+    # Only CNRS tools get a tile, with their name; partner programmes are one line.
+    assert [(k.code, k.count, k.total) for k in response.context["kinds"]] == [("IRN", 1, 3)]
+    assertContains(response, "International Research Network")
+    assert response.context["partner_programmes"] == {
+        "count": 2,
+        "url": "/en/instruments/?kind=PHC",
+    }
+    assertContains(response, "and 2 records of partner programmes")
+    assertNotContains(response, "Hubert Curien partnership</")
 
 
-def test_home_shows_each_published_figure_with_its_source_beside_the_live_count(client):
-    irn = KindFactory(code="IRN")
-    LegacyNameFactory(code="GDRI", kind=irn)
-    InstrumentFactory(slug="one", kind=irn)
-    InstrumentFactory(slug="two", kind=irn)
+def test_home_shows_a_short_selection_of_figures_each_labelled_with_its_date(client):
+    irl = KindFactory(code="IRL")
+    LegacyNameFactory(code="UMI", kind=irl)
+    InstrumentFactory(slug="one", kind=irl)
+    InstrumentFactory(slug="two", kind=irl)
     KeyFigureFactory(
-        slug="gdri",
-        value=101,
-        label_en="international research networks (GDRI)",
-        compare_with="kind:GDRI",
-        source_title="CNRS international brochure",
-        source_url="https://example.org/brochure",
-        as_of=datetime.date(2012, 1, 1),
+        slug="irl-2022",
+        value=80,
+        figure="80",
+        label_en="IRL worldwide",
+        label_fr="IRL dans le monde",
+        compare_with="kind:UMI",
+        source_title="A university news page",
+        source_url="https://example.org/news",
+        as_of=datetime.date(2022, 4, 1),
+        as_of_precision="month",
         order=1,
     )
     KeyFigureFactory(
-        slug="missions",
-        value=55000,
-        qualifier="about",
-        label_en="missions abroad a year",
-        as_of=datetime.date(2014, 1, 1),
-        order=2,
+        slug="undated", figure="about 25", label_en="UMI around the world", as_of=None, order=2
     )
+    KeyFigureFactory(slug="history", label_en="not on the home page", on_home_page=False)
     KeyFigureFactory(slug="draft", label_en="a draft figure", status="draft")
 
+    english = client.get(home())
+    french = client.get(home("fr"))
+
+    assert [(f.slug, f.live_count) for f in english.context["figures"]] == [
+        ("irl-2022", 2),
+        ("undated", None),
+    ]
+    content = english.content.decode()
+    assert "<table" not in content
+    item = re.search(r'<li class="figure-item">.*?</li>', content, re.S).group(0)
+    assert '<span class="figure-value">80</span> IRL worldwide' in item
+    assert '<time\n  datetime="2022-04">as of April 2022</time>' in item
+    assert '<a href="https://example.org/news" rel="external">source</a>' in item
+    assert "In the portal today: 2 active" in item
+    assertContains(english, 'class="figure-undated">undated</span>', html=False)
+    assertContains(english, '<a href="/en/figures/">All published figures (3)</a>', html=False)
+    assertNotContains(english, "not on the home page")
+    assertNotContains(english, "a draft figure")
+    assertContains(french, "IRL dans le monde")
+    assertContains(french, ">en avril 2022</time>", html=False)
+    assertContains(french, "Tous les chiffres publiés (3)")
+
+
+def test_home_has_one_search_box_under_what_the_portal_is(client):
     response = client.get(home())
 
-    figures = [(f.slug, f.live_count) for f in response.context["figures"]]
-    assert figures == [("gdri", 2), ("missions", None)]
     content = response.content.decode()
-    row = re.search(
-        r"<tr>\s*<th scope=\"row\"><span class=\"figure-value\">101</span>.*?</tr>", content, re.S
-    )
-    assert row is not None
-    assert "international research networks (GDRI)" in row.group(0)
-    assert (
-        '<a href="https://example.org/brochure" rel="external">CNRS international brochure</a>'
-        in row.group(0)
-    )
-    assert '<time datetime="2012-01-01">2012</time>' in row.group(0)
-    assert '<span class="live-value">2</span>' in row.group(0)
-    assertContains(response, '<span class="figure-value">~55000</span>', html=False)
-    assertNotContains(response, "a draft figure")
+    assert content.count('type="search"') == 1
+    hero = re.search(r'<section class="hero".*?</section>', content, re.S).group(0)
+    assert '<form class="search-box" role="search" action="/en/search/"' in hero
+    assert hero.index("<h1") < hero.index('class="lead"') < hero.index("search-box")
 
 
 def test_home_map_links_each_published_office_and_shades_the_countries_it_covers(client):
@@ -239,6 +265,7 @@ def test_home_queries_do_not_grow_with_rows(client, django_assert_num_queries, c
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["map"]["markers"]) == count
     assert [figure.live_count for figure in response.context["figures"]] == [count] * count
+    assert [kind.count for kind in response.context["kinds"]] == [count]
     latest = [row["record"] for row in response.context["latest"]]
     assert len(latest) == min(2 * count, 8)
     assert_rendered(response, linked + latest)
