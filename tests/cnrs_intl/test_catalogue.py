@@ -198,7 +198,7 @@ def test_where_sources_disagree_the_source_box_says_so(client, reference_db):
     assert record.contradictions == row["contradictions"]
 
     page = client.get(f"/en/instruments/{record.slug}/").content.decode()
-    assert "Sources disagree:" in page
+    assert "The sources disagree: this page shows the value its main source gives" in page
     assert "2021-04-14" in page
     # Other sources are listed beside the main one.
     iscp = Instrument.objects.get(slug="irl-iscp")
