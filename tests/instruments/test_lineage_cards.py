@@ -1,5 +1,7 @@
 """A record card's lineage line (former code, predecessors, successors) and the list's queries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -38,4 +40,7 @@ def test_card_lineage_keeps_the_list_constant_in_queries(
     assert_rendered(response, [current for _earlier, current in cards])
     for number, (earlier, _current) in enumerate(cards):
         assert f"formerly UMI {3600 + number}" in content
-        assert f"grew out of <a {link(earlier.get_absolute_url())}>IRP OLD{number}</a>" in content
+        linked = (
+            rf"grew out of <a\s+{re.escape(link(earlier.get_absolute_url()))}>IRP OLD{number}</a>"
+        )
+        assert re.search(linked, content)
