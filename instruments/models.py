@@ -382,6 +382,12 @@ class Instrument(Publishable, Provenance, SourceNotes, Audited):
         return names
 
     @property
+    def stated_code_if_new(self) -> str:
+        """The code its main source uses, unless the former names already say it."""
+        former = {name.split()[0].upper() for name in self.former_names}
+        return "" if self.stated_code.upper() in former else self.stated_code
+
+    @property
     def current_unit_numbers(self) -> list[str]:
         """Its unit numbers that are not under a former code (IRL 2010, USR 3336)."""
         former = {name.upper() for name in self.former_names}
