@@ -21,18 +21,21 @@ Summaries are left empty: the portal writes its own, never the curators' paraphr
 import csv
 import datetime
 import re
+import tomllib
 from decimal import Decimal
 from urllib.parse import unquote, urlsplit
 
 from django.utils import translation
 from django.utils.text import slugify
 
-from core.models import DatePrecision, Institute, KeyFigure, Publishable
+from core.models import DatePrecision, Institute, KeyFigure, Publishable, Theme
 from instruments.models import Instrument, Kind
 from offices.models import Country
 from partnerships.models import Agreement, Call, Institution, Milestone
 
 FOLDER = "cooperation"
+# The data's free theme words → the portal's theme slugs (an empty slug: no fitting theme).
+THEME_WORDS = "theme_words.toml"
 # Files in load order, with the model each row becomes.
 FILES = {
     "institutions.csv": Institution,
@@ -79,8 +82,9 @@ class CooperationLoader:
         self.loader = loader
         self.dir = loader.dir / FOLDER
         self.institutions: dict[str, Institution] = {}
-        self.predecessors: list[tuple[str, str, Instrument, str]] = []
+        self.predecessors: list[tuple[str, str, Instrument, list[str]]] = []
         self.slugs: dict[str, str] = {}
+        self.theme_words: dict[str, Theme | None] | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -148,6 +152,41 @@ class CooperationLoader:
                 path, row, "cnrs_institutes", f"unknown institute {', '.join(missing)}"
             )
         return [found[code] for code in codes]
+
+    def read_theme_words(self) -> dict[str, Theme | None]:
+        """``theme_words.toml``: each theme word of the data, the theme it means or none."""
+        from cnrs_intl.management.commands.load_reference_data import FixtureError
+
+        path = self.loader.display(f"{FOLDER}/{THEME_WORDS}")
+        file = self.dir / THEME_WORDS
+        if not file.is_file():
+            raise FixtureError(path, "file not found")
+        try:
+            words = tomllib.loads(file.read_text(encoding="utf-8")).get("words", {})
+        except tomllib.TOMLDecodeError as error:
+            raise FixtureError(path, f"not valid TOML: {error}") from error
+        themes = {theme.slug: theme for theme in Theme.objects.all()}
+        result: dict[str, Theme | None] = {}
+        for word, slug in words.items():
+            if not isinstance(slug, str) or (slug and slug not in themes):
+                raise FixtureError(path, f"'{slug}' is not a theme of themes.toml", f"'{word}'")
+            result[word.casefold()] = themes.get(slug)
+        return result
+
+    def themes(self, path, row) -> list[Theme]:
+        """The themes a row's words mean; a word the mapping does not list fails the load."""
+        if self.theme_words is None:
+            self.theme_words = self.read_theme_words()
+        result: list[Theme] = []
+        for word in split(row.get("themes", "")):
+            if word.casefold() not in self.theme_words:
+                raise self.error(
+                    path, row, "themes", f"'{word}' is not listed in {FOLDER}/{THEME_WORDS}"
+                )
+            theme = self.theme_words[word.casefold()]
+            if theme is not None and theme not in result:
+                result.append(theme)
+        return result
 
     def known_institutions(self) -> dict[str, Institution]:
         if not self.institutions:
@@ -276,7 +315,11 @@ class CooperationLoader:
             "expires_on_precision": expires_precision,
             **self.provenance(path, row),
         }
-        m2m = {"parties": parties, "countries": self.countries(path, row)}
+        m2m = {
+            "parties": parties,
+            "countries": self.countries(path, row),
+            "themes": self.themes(path, row),
+        }
         self.upsert(path, row, Agreement, {"slug": self.slug_for(Agreement, row)}, values, m2m)
 
     def load_call(self, path, row):
@@ -305,7 +348,11 @@ class CooperationLoader:
             # "the opening (or the project period)"), not an opening and a deadline.
             for name in ("opens_on", "opens_on_precision", "closes_on", "closes_on_precision"):
                 values.pop(name)
-        m2m = {"funders": funders, "countries": self.countries(path, row)}
+        m2m = {
+            "funders": funders,
+            "countries": self.countries(path, row),
+            "themes": self.themes(path, row),
+        }
         self.upsert(path, row, Call, {"slug": slug}, values, m2m)
 
     def load_milestone(self, path, row):
@@ -356,6 +403,7 @@ class CooperationLoader:
             "stated_code": stated if stated and stated != kind.code else "",
             "former_codes": (row.get("former_codes") or "").strip(),
             "unit_numbers": units,
+            "city": (row.get("city") or "").strip(),
             "start_on": start_on,
             "start_on_precision": start_precision,
             "end_on": end_on,
@@ -366,32 +414,37 @@ class CooperationLoader:
             "countries": self.countries(path, row),
             "partners": partners,
             "institutes": self.institutes(path, row),
+            "themes": self.themes(path, row),
         }
         slug = self.slug_for(Instrument, row)
         obj = self.upsert(path, row, Instrument, {"slug": slug}, values, m2m)
         self.slugs[row["id"]] = obj.slug
         predecessors = split(row.get("predecessor_id", ""), " | ")
         if predecessors:
-            # The model holds one predecessor: the first the row names (LAFMIA merged two LIAs).
-            self.predecessors.append((path, row["id"], obj, predecessors[0]))
+            # Every structure the row names (LAFMIA merged two LIAs), linked once all rows exist.
+            self.predecessors.append((path, row["id"], obj, predecessors))
 
     def link_predecessors(self):
-        for path, row_id, obj, predecessor_id in self.predecessors:
-            slug = self.slugs.get(predecessor_id)
-            if slug is None:
-                raise self.error(
-                    path, {"id": row_id}, "predecessor_id", f"'{predecessor_id}' is not a row"
-                )
-            predecessor = Instrument.objects.get(slug=slug)
-            given = self.loader.given.get((Instrument, obj.slug), set())
-            if "predecessor_id" in given:
+        """Each row's predecessors, all of them, unless a TOML record gives its own."""
+        for path, row_id, obj, predecessor_ids in self.predecessors:
+            slugs = []
+            for predecessor_id in predecessor_ids:
+                slug = self.slugs.get(predecessor_id)
+                if slug is None:
+                    raise self.error(
+                        path, {"id": row_id}, "predecessor_id", f"'{predecessor_id}' is not a row"
+                    )
+                slugs.append(slug)
+            if "predecessors" in self.loader.given.get((Instrument, obj.slug), set()):
                 continue
+            predecessors = list(Instrument.objects.filter(slug__in=slugs).order_by("slug"))
             self.loader.upsert(
                 path,
                 f"row '{row_id}'",
                 Instrument,
                 {"slug": obj.slug},
-                {"predecessor_id": predecessor.pk},
+                {},
+                {"predecessors": predecessors},
             )
 
     def load_keyfigure(self, path, row):

@@ -2,8 +2,9 @@
 
 The engine is ``core.search``; this registry lives in the site layer because it names every domain
 app's models. ``core/migrations/0003_search_indexes.py`` froze these documents into its GIN
-indexes, ``cnrs_intl/migrations/0001_instrument_search_codes.py`` the instrument's unit numbers and codes: change a
-document with a new migration (a test compares them).
+indexes, ``cnrs_intl/migrations/0001_instrument_search_codes.py`` the instrument's unit numbers and codes,
+``0002_instrument_search_city.py`` its city: change a document with a new migration (a test
+compares them).
 """
 
 from core.search import register_documents
@@ -16,7 +17,7 @@ SEARCH_DOCUMENTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "instruments.instrument": {
         "A": ("acronym", "title_fr", "title_en", "unit_numbers", "former_codes", "stated_code"),
-        "B": ("summary_fr", "summary_en", "coordinators"),
+        "B": ("summary_fr", "summary_en", "coordinators", "city"),
     },
     "instruments.network": {
         "A": ("acronym", "name_fr", "name_en"),

@@ -253,6 +253,7 @@ class CountryDetailView(TemplateView):
             records["instruments"]
             .with_status("active", "upcoming", "unknown", on=on)
             .select_related("kind")
+            .with_lineage()
             .order_by("kind__order", "kind__code", "title", "slug")
         )
         ended_instruments = records["instruments"].ended(on).count()
@@ -385,7 +386,7 @@ def _search_groups():
         (
             "instruments",
             _("Instruments"),
-            Instrument.objects.published().select_related("kind"),
+            Instrument.objects.published().select_related("kind").with_lineage(),
             (
                 "title_fr",
                 "title_en",
@@ -393,6 +394,7 @@ def _search_groups():
                 "unit_numbers",
                 "former_codes",
                 "stated_code",
+                "city",
                 "summary_fr",
                 "summary_en",
                 "coordinators",

@@ -241,16 +241,20 @@ def common_checks(model) -> dict[str, Check]:
                 checked_on__lt=today() - datetime.timedelta(days=STALE_AFTER_DAYS)
             ),
         )
-    predecessor = next((f for f in model._meta.fields if f.name == "predecessor"), None)
+    predecessor = next(
+        (f for f in model._meta.get_fields() if f.name in ("predecessor", "predecessors")), None
+    )
     if predecessor is not None and issubclass(model, Publishable):
+        # One predecessor (a foreign key) or several (a many-to-many: two LIAs merged into one).
+        name = predecessor.name
 
         def broken(qs):
-            chain = Q(status=published, predecessor__isnull=False) & ~Q(
-                predecessor__status=published
-            )
-            if start:  # the predecessor starts after the record it precedes
-                chain |= Q(**{f"predecessor__{start}__gt": F(start)})
-            return qs.filter(chain)
+            unpublished = model._default_manager.exclude(status=published)
+            chain = Q(**{f"{name}__in": unpublished})
+            if start:  # a predecessor starts after the record it precedes
+                chain |= Q(**{f"{name}__{start}__gt": F(start)})
+            linked = model._default_manager.filter(chain).values("pk")
+            return qs.filter(status=published, pk__in=linked)
 
         checks["broken-chain"] = Check(
             label=_("Broken predecessor chain"),

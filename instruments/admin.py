@@ -196,7 +196,16 @@ class InstrumentAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
         InstrumentAttentionFilter,
         SourceFilter,
     ]
-    search_fields = ["slug", "acronym", "title_fr", "title_en", "coordinators"]
+    search_fields = [
+        "slug",
+        "acronym",
+        "title_fr",
+        "title_en",
+        "coordinators",
+        "unit_numbers",
+        "former_codes",
+        "city",
+    ]
     list_select_related = ["kind", "office"]
     autocomplete_fields = [
         "kind",
@@ -207,7 +216,7 @@ class InstrumentAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
         "office",
         "agreement",
         "networks",
-        "predecessor",
+        "predecessors",
         "milestones",
     ]
     prepopulated_fields = {"slug": ("acronym",)}
@@ -222,12 +231,15 @@ class InstrumentAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
                     "kind",
                     ("start_on", "start_on_precision"),
                     ("end_on", "end_on_precision"),
-                    "predecessor",
+                    "predecessors",
+                    ("stated_code", "former_codes", "unit_numbers"),
                 ],
                 "description": _(
                     "Its status (active, ended, upcoming) follows from its dates; it cannot end "
-                    "before it starts. An instrument that grew out of another (a LIA that "
-                    "became an IRP) names it as its predecessor rather than replacing it."
+                    "before it starts. An instrument that grew out of others (a LIA that "
+                    "became an IRP, two LIAs merged into one) names them as its predecessors "
+                    "rather than replacing them; a unit that only changed its code (UMI → IRL) "
+                    "keeps its record and lists the old code among its former codes."
                 ),
             },
         ),
@@ -236,6 +248,7 @@ class InstrumentAdmin(OfficeScopedMixin, ImportAdminMixin, PublishableAdmin):
             {
                 "fields": [
                     "countries",
+                    "city",
                     "institutes",
                     "partners",
                     "coordinators",

@@ -11,7 +11,6 @@ from core.api import (
     OptionalTextField,
     OptionalUrlField,
     PageLinkField,
-    PublishedOnlyMixin,
     ReferenceFilterSet,
     ThemeSummarySerializer,
     created_field,
@@ -57,10 +56,6 @@ class InstrumentSummarySerializer(serializers.Serializer):
     kind = serializers.CharField(source="kind.code")
     url = ApiLinkField("instrument-detail")
     html_url = PageLinkField()
-
-
-class PublishedInstrumentSerializer(PublishedOnlyMixin, InstrumentSummarySerializer):
-    pass
 
 
 class MilestoneSummarySerializer(serializers.Serializer):
@@ -141,10 +136,18 @@ class InstrumentSerializer(serializers.Serializer):
     institutes = InstituteSummarySerializer(many=True, source="institute_list")
     partners = InstitutionSummarySerializer(many=True, source="public_partners")
     coordinators = OptionalTextField()
+    city = OptionalTextField()
+    stated_code = OptionalTextField(help_text="The code its main source uses, when not the kind's.")
+    former_codes = OptionalTextField(help_text="Other codes it is known by (UMI for an IRL).")
+    unit_numbers = OptionalTextField(help_text="CNRS unit codes the sources give (UMI 3654).")
     office = PublishedOfficeSerializer(allow_null=True)
     agreement = PublishedAgreementSerializer(allow_null=True)
     networks = NetworkSummarySerializer(many=True, source="public_networks")
-    predecessor = PublishedInstrumentSerializer(allow_null=True)
+    predecessors = InstrumentSummarySerializer(
+        many=True,
+        source="public_predecessors",
+        help_text="The distinct earlier structures it grew out of (two where two merged).",
+    )
     successors = InstrumentSummarySerializer(many=True, source="public_successors")
     milestones = MilestoneSummarySerializer(many=True, source="public_milestones")
     website = OptionalUrlField()

@@ -50,7 +50,8 @@ def public_networks():
 def public_instruments():
     return (
         Instrument.objects.published()
-        .select_related("kind", "office", "agreement", "predecessor__kind")
+        .select_related("kind", "office", "agreement")
+        .with_lineage()
         .prefetch_related(
             themes_prefetch(),
             countries_prefetch(),
@@ -60,7 +61,6 @@ def public_instruments():
             published_prefetch("partners", Institution, "country", to_attr="public_partners"),
             published_prefetch("networks", Network, to_attr="public_networks"),
             published_prefetch("milestones", Milestone, to_attr="public_milestones"),
-            published_prefetch("successors", Instrument, "kind", to_attr="public_successors"),
         )
     )
 
@@ -154,6 +154,10 @@ def instrument_columns() -> list[Column]:
             lambda o: names(o.public_partners),
         ),
         Column("coordinators", _("Coordinators")),
+        Column("city", _("City")),
+        Column("stated_code", _("Code as stated")),
+        Column("former_codes", _("Former codes")),
+        Column("unit_numbers", _("Unit numbers")),
         Column(
             "office",
             _("Following office"),
@@ -173,10 +177,10 @@ def instrument_columns() -> list[Column]:
             lambda o: names(o.public_networks),
         ),
         Column(
-            "predecessor",
-            _("Predecessor"),
-            lambda o: slug_of(o.predecessor),
-            lambda o: name_of(o.predecessor),
+            "predecessors",
+            _("Predecessors"),
+            lambda o: codes(o.public_predecessors),
+            lambda o: names(o.public_predecessors),
         ),
         Column("website", _("Website")),
         Column("summary", _("Summary"), translated=True),

@@ -72,7 +72,19 @@ class InstrumentFilter(CatalogFilterSet):
         label=_("Sort by"),
     )
 
-    search_fields = ("title_fr", "title_en", "acronym", "summary_fr", "summary_en", "coordinators")
+    # The codes and unit numbers too (UMI 3654, IRL 2010), so ``q`` finds them on every database.
+    search_fields = (
+        "title_fr",
+        "title_en",
+        "acronym",
+        "unit_numbers",
+        "former_codes",
+        "stated_code",
+        "city",
+        "summary_fr",
+        "summary_en",
+        "coordinators",
+    )
 
     class Meta:
         model = Instrument

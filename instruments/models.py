@@ -1,8 +1,12 @@
 """Instruments: the kinds of cooperation tool, networks of them, and each instrument."""
 
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -206,6 +210,14 @@ RESERVED_SLUGS = ["networks", "export", "feeds"]
 class InstrumentQuerySet(DatedQuerySet):
     country_lookup = "countries__code"
 
+    def with_lineage(self):
+        """Prefetch the published predecessors and successors (with their kind) a card names."""
+        linked = Instrument.objects.published().select_related("kind").order_by("start_on", "slug")
+        return self.prefetch_related(
+            models.Prefetch("predecessors", queryset=linked, to_attr="public_predecessors"),
+            models.Prefetch("successors", queryset=linked.all(), to_attr="public_successors"),
+        )
+
     def of_kind(self, *codes):
         return self.filter(kind__code__in=Kind.objects.resolve_codes(codes))
 
@@ -298,17 +310,26 @@ class Instrument(Publishable, Provenance, SourceNotes, Audited):
     networks = models.ManyToManyField(
         Network, verbose_name=_("node of networks"), blank=True, related_name="nodes"
     )
-    predecessor = models.ForeignKey(
+    predecessors = models.ManyToManyField(
         "self",
-        verbose_name=_("predecessor"),
-        null=True,
+        verbose_name=_("predecessors"),
+        symmetrical=False,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="successors",
-        help_text=_("The instrument this one grew out of (a LIA that became an IRP…)."),
+        help_text=_(
+            "The distinct earlier structures this one grew out of (a LIA that became an IRP; "
+            "both LIAs that merged into one). A unit that only changed its code (UMI → IRL) is "
+            "the same record: give the old code under former codes instead."
+        ),
     )
     milestones = models.ManyToManyField(
         Milestone, verbose_name=_("milestones"), blank=True, related_name="instruments"
+    )
+    city = models.CharField(
+        _("city"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the structure is located, as the sources give it (several: ; )."),
     )
     website = models.URLField(_("website"), blank=True)
     image = models.ImageField(_("image"), upload_to="instruments/", blank=True)
@@ -325,10 +346,6 @@ class Instrument(Publishable, Provenance, SourceNotes, Audited):
             models.CheckConstraint(
                 condition=Q(image="") | ~Q(image_credit=""),
                 name="%(app_label)s_%(class)s_image_has_credit",
-            ),
-            models.CheckConstraint(
-                condition=Q(predecessor__isnull=True) | ~Q(predecessor=F("pk")),
-                name="%(app_label)s_%(class)s_not_own_predecessor",
             ),
             models.CheckConstraint(
                 condition=~Q(slug__in=RESERVED_SLUGS),
@@ -349,33 +366,46 @@ class Instrument(Publishable, Provenance, SourceNotes, Audited):
             raise ValidationError({"image_credit": _("An image needs a credit line.")})
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This slug is reserved for a page of the site.")})
-        if self.pk and self.predecessor_id == self.pk:
-            raise ValidationError({"predecessor": _("An instrument cannot precede itself.")})
 
-    def lineage_before(self) -> list["Instrument"]:
-        """The published structures this one grew out of, oldest first (a loop stops the walk)."""
-        chain, seen, earlier = [], {self.pk}, self.predecessor
-        while earlier is not None and earlier.pk not in seen and earlier.is_published:
-            chain.insert(0, earlier)
-            seen.add(earlier.pk)
-            earlier = earlier.predecessor
-        return chain
+    @property
+    def former_names(self) -> list[str]:
+        """The codes it was known by, with the unit number under each where a source gives one.
 
-    def lineage_after(self) -> list["Instrument"]:
-        """The published structures that continued this one, and theirs, in order."""
-        chain, seen, current = [], {self.pk}, [self]
-        while current:
-            later = list(
-                Instrument.objects.published()
-                .filter(predecessor__in=current)
-                .exclude(pk__in=seen)
-                .select_related("kind")
-                .order_by("start_on", "slug")
-            )
-            chain.extend(later)
-            seen.update(obj.pk for obj in later)
-            current = later
-        return chain
+        ``UMI`` with the unit number ``UMI 3654`` is ``UMI 3654``; a unit number under its current
+        code (``IRL 2010``) is not a former name.
+        """
+        units = split_codes(self.unit_numbers)
+        names = []
+        for code in split_codes(self.former_codes):
+            numbered = [unit for unit in units if unit.upper().startswith(f"{code.upper()} ")]
+            names.extend(numbered or [code])
+        return names
+
+    @property
+    def stated_code_if_new(self) -> str:
+        """The code its main source uses, unless the former names already say it."""
+        former = {name.split()[0].upper() for name in self.former_names}
+        return "" if self.stated_code.upper() in former else self.stated_code
+
+    @property
+    def current_unit_numbers(self) -> list[str]:
+        """Its unit numbers that are not under a former code (IRL 2010, USR 3336)."""
+        former = {name.upper() for name in self.former_names}
+        return [unit for unit in split_codes(self.unit_numbers) if unit.upper() not in former]
+
+    def _lineage(self) -> tuple[list["LineageNode"], list["LineageNode"]]:
+        """Both trees of the lineage, from two queries whatever its length or width."""
+        if getattr(self, "_lineage_cache", None) is None:
+            self._lineage_cache = lineage_trees(self)
+        return self._lineage_cache
+
+    def lineage_before(self) -> list["LineageNode"]:
+        """The published structures this one grew out of: each with those it grew out of."""
+        return self._lineage()[0]
+
+    def lineage_after(self) -> list["LineageNode"]:
+        """The published structures that continued this one: each with those that continued it."""
+        return self._lineage()[1]
 
     @property
     def date_status(self) -> str:
@@ -385,3 +415,67 @@ class Instrument(Publishable, Provenance, SourceNotes, Audited):
             start_precision=self.start_on_precision,
             end_precision=self.end_on_precision,
         )
+
+
+def split_codes(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(";") if part.strip()]
+
+
+@dataclass
+class LineageNode:
+    """One structure in a lineage tree, with the ones further along the same way."""
+
+    instrument: Instrument
+    branches: list["LineageNode"] = field(default_factory=list)
+
+
+def lineage_trees(instrument) -> tuple[list[LineageNode], list[LineageNode]]:
+    """What ``instrument`` grew out of and what continued it, as trees of published records.
+
+    The published links are read at once (a few dozen pairs), then walked both ways; each record
+    appears once even where two paths meet, and a loop stops the walk.
+    """
+    published = Publishable.Status.PUBLISHED
+    links = Instrument.predecessors.through.objects.filter(
+        from_instrument__status=published, to_instrument__status=published
+    ).values_list("from_instrument_id", "to_instrument_id")
+    earlier, later = defaultdict(list), defaultdict(list)
+    for successor, predecessor in links:
+        earlier[successor].append(predecessor)
+        later[predecessor].append(successor)
+
+    def reach(graph):
+        found, todo = set(), [instrument.pk]
+        while todo:
+            for pk in graph.get(todo.pop(), ()):
+                if pk not in found and pk != instrument.pk:
+                    found.add(pk)
+                    todo.append(pk)
+        return found
+
+    before, after = reach(earlier), reach(later)
+    records = (
+        {
+            obj.pk: obj
+            for obj in Instrument.objects.filter(pk__in=before | after).select_related("kind")
+        }
+        if before or after
+        else {}
+    )
+
+    def order(pk):
+        obj = records[pk]
+        return (obj.start_on or datetime.date.max, obj.slug)
+
+    def grow(graph, pk, seen):
+        nodes = []
+        for next_pk in sorted((p for p in graph.get(pk, ()) if p in records), key=order):
+            if next_pk in seen:
+                continue
+            seen.add(next_pk)
+            nodes.append(LineageNode(records[next_pk], grow(graph, next_pk, seen)))
+        return nodes
+
+    return grow(earlier, instrument.pk, {instrument.pk}), grow(
+        later, instrument.pk, {instrument.pk}
+    )

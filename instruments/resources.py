@@ -49,7 +49,8 @@ class InstrumentResource(CuratedResource):
     office = key_field("office", Office, "slug")
     agreement = key_field("agreement", Agreement, "slug")
     networks = keys_field("networks", Network, "slug")
-    predecessor = key_field("predecessor", Instrument, "slug")
+    predecessors = keys_field("predecessors", Instrument, "slug")
+    city = text_field("city")
     website = text_field("website")
     status = status_field()
     source_title = text_field("source_title")
@@ -79,7 +80,8 @@ class InstrumentResource(CuratedResource):
             "office",
             "agreement",
             "networks",
-            "predecessor",
+            "predecessors",
+            "city",
             "website",
             "status",
             "source_title",
@@ -88,4 +90,4 @@ class InstrumentResource(CuratedResource):
         ]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("kind", "office", "agreement", "predecessor")
+        return super().get_queryset().select_related("kind", "office", "agreement")

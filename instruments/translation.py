@@ -31,5 +31,13 @@ register_history(LegacyName)
 register_history(Network, m2m_fields=["themes", "countries", "institutions", "milestones"])
 register_history(
     Instrument,
-    m2m_fields=["themes", "countries", "institutes", "partners", "networks", "milestones"],
+    m2m_fields=[
+        "themes",
+        "countries",
+        "institutes",
+        "partners",
+        "networks",
+        "predecessors",
+        "milestones",
+    ],
 )

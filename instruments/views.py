@@ -21,7 +21,12 @@ class InstrumentListView(FilteredListView):
     nav = "instruments"
 
     def get_queryset(self):
-        return Instrument.objects.published().select_related("kind").prefetch_related("countries")
+        return (
+            Instrument.objects.published()
+            .select_related("kind")
+            .prefetch_related("countries")
+            .with_lineage()
+        )
 
 
 class InstrumentDetailView(PublishedDetailView):
@@ -31,16 +36,13 @@ class InstrumentDetailView(PublishedDetailView):
     template_name = "instruments/instrument_detail.html"
 
     def optimize(self, queryset):
-        return queryset.select_related(
-            "kind", "office", "agreement", "predecessor"
-        ).prefetch_related(
+        return queryset.select_related("kind", "office", "agreement").prefetch_related(
             "kind__legacy_names",
             "countries",
             "themes",
             "institutes",
             published_prefetch("partners", Institution, "country"),
             published_prefetch("networks", Network),
-            published_prefetch("successors", Instrument, "kind"),
             published_prefetch("milestones", Milestone),
         )
 

@@ -241,3 +241,8 @@ class InstrumentFactory(factory.django.DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         if create and extracted:
             self.themes.set(extracted)
+
+    @factory.post_generation
+    def predecessors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.predecessors.set(extracted)

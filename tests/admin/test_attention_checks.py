@@ -46,11 +46,11 @@ def test_each_new_check_is_listed_on_the_index_and_links_to_its_rows(derci_clien
         slug="draft-before", kind=kind, status="draft", start_on=datetime.date(2001, 1, 1)
     )
     InstrumentFactory(
-        slug="orphan", kind=kind, predecessor=draft, start_on=datetime.date(2010, 1, 1)
+        slug="orphan", kind=kind, predecessors=[draft], start_on=datetime.date(2010, 1, 1)
     )
     later = InstrumentFactory(slug="later", kind=kind, start_on=datetime.date(2022, 1, 1))
     InstrumentFactory(
-        slug="earlier", kind=kind, predecessor=later, start_on=datetime.date(2015, 1, 1)
+        slug="earlier", kind=kind, predecessors=[later], start_on=datetime.date(2015, 1, 1)
     )
     OfficeFactory(slug="silent", country=china, address="", email="", website="")
     OfficeFactory(slug="reachable", country=china, email="office@cnrs.fr")

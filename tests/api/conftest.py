@@ -226,7 +226,7 @@ def catalogue(db, settings):
         countries=[china],
         themes=[biodiversity],
         status=DRAFT,
-        predecessor=irn_bio,
+        predecessors=[irn_bio],
     )
     draft_instrument.institutes.set([inee])
     draft_instrument.partners.set([cas])
@@ -240,7 +240,7 @@ def catalogue(db, settings):
         end_on=None,
         countries=[china, france],
         themes=[physics],
-        predecessor=irp_physics,
+        predecessors=[irp_physics],
     )
     future_irn.partners.set([cas])
 

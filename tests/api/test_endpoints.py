@@ -166,6 +166,7 @@ def test_instrument_hides_a_draft_office_agreement_and_predecessor(client, catal
     body = response.json()
     assert body["office"] is None
     assert body["agreement"] is None
+    assert body["predecessors"] == []
     assert slugs(body["successors"]) == ["future-irn"]
     assert body["status"] == "ended"
 
@@ -173,7 +174,7 @@ def test_instrument_hides_a_draft_office_agreement_and_predecessor(client, catal
 def test_instrument_shows_a_published_predecessor(client, catalogue):
     response = client.get(reverse("api:instrument-detail", kwargs={"slug": "future-irn"}))
 
-    assert response.json()["predecessor"]["slug"] == "irp-physics"
+    assert slugs(response.json()["predecessors"]) == ["irp-physics"]
     assert response.json()["status"] == "upcoming"
 
 

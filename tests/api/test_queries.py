@@ -28,7 +28,7 @@ MORE = {
             kind=c.irn,
             office=c.beijing,
             agreement=c.cnrs_cas,
-            predecessor=c.irn_bio,
+            predecessors=[c.irn_bio],
             countries=[c.china],
             themes=[c.biodiversity],
         )
@@ -69,7 +69,7 @@ QUERIES = {
     "kind": 4,
     "network": 8,
     "institution": 4,
-    "instrument": 10,
+    "instrument": 11,  # predecessors and successors: one prefetch each
     "agreement": 6,
     "call": 6,
     "milestone": 7,

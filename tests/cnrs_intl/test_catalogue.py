@@ -136,10 +136,11 @@ def test_records_appear_on_their_country_dossier(client, reference_db, iso2, slu
 def test_instrument_page_shows_its_lineage_both_ways(client, reference_db):
     html = client.get("/en/instruments/irl-iscp/").content.decode()
     assert "Grew out of" in html
-    # LIA LIFR MI2P → UMI 2615 Poncelet → IRL ISCP, oldest first.
-    assert html.index("/en/instruments/lia-lifr-mi2p/") < html.index(
-        "/en/instruments/umi-poncelet/"
-    )
+    # LIA LIFR MI2P → UMI 2615 Poncelet → IRL ISCP: the nearest first, what it grew out of under it.
+    poncelet = html.index("/en/instruments/umi-poncelet/")
+    lifr = html.index("/en/instruments/lia-lifr-mi2p/")
+    assert poncelet < lifr
+    assert '<ul class="lineage">' in html[poncelet:lifr]
     earlier = client.get("/en/instruments/lia-lifr-mi2p/").content.decode()
     assert "Continued as" in earlier
     assert "/en/instruments/umi-poncelet/" in earlier
@@ -152,7 +153,8 @@ def test_a_relabelled_unit_answers_its_former_code(client, reference_db):
     html = client.get("/en/instruments/", {"kind": "UMI", "country": "jp"}).content.decode()
     assert "/en/instruments/irl-limms/" in html
     page = client.get("/en/instruments/irl-limms/").content.decode()
-    assert "formerly UMI" in page
+    assert '<dd class="lineage-former">UMI' in page
+    assert "formerly UMI" in html  # the list's card says it too
 
 
 def undated_slug() -> str:
@@ -198,7 +200,7 @@ def test_where_sources_disagree_the_source_box_says_so(client, reference_db):
     assert record.contradictions == row["contradictions"]
 
     page = client.get(f"/en/instruments/{record.slug}/").content.decode()
-    assert "Sources disagree:" in page
+    assert "The sources disagree: this page shows the value its main source gives" in page
     assert "2021-04-14" in page
     # Other sources are listed beside the main one.
     iscp = Instrument.objects.get(slug="irl-iscp")

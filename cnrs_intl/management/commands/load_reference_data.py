@@ -148,7 +148,6 @@ TOML_FILES = {
                 "kind": KIND,
                 "office": OFFICE,
                 "agreement": AGREEMENT,
-                "predecessor": INSTRUMENT,
             },
             m2m={
                 "themes": THEME,
@@ -156,6 +155,7 @@ TOML_FILES = {
                 "institutes": INSTITUTE,
                 "partners": INSTITUTION,
                 "networks": NETWORK,
+                "predecessors": INSTRUMENT,
                 "milestones": MILESTONE,
             },
         ),
