@@ -44,7 +44,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cnrs_intl", "0001_instrument_search_codes"),
+        ("cnrs_intl", "0002_change_log"),
         ("instruments", "0006_lineage_city"),
     ]
 
