@@ -196,6 +196,8 @@ PARAMETER_HELP = {
     "network": "Network slug.",
     "status": "Status from the dates on the day of the request.",
     "year": "Active at some point of that year (four digits).",
+    "ror": "A ROR id, bare or as its address: `02feahw73`, `ror.org/02feahw73` or "
+    "`https://ror.org/02feahw73`; anything else answers 400.",
 }
 
 
@@ -626,6 +628,15 @@ def precision_field(date_field: str, *, allow_null=True):
     )
 
 
+def record_id_field():
+    return serializers.IntegerField(
+        source="pk",
+        read_only=True,
+        help_text="The record's lasting id: it never changes (a slug may), the changes feed names "
+        "the record by it, and `/<lang>/r/<type>/<id>/` redirects to its current page.",
+    )
+
+
 def created_field():
     return serializers.DateTimeField(
         source="created_at",
@@ -741,6 +752,7 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ThemeSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     url = ApiLinkField("theme-detail")
@@ -748,6 +760,7 @@ class ThemeSummarySerializer(serializers.Serializer):
 
 
 class InstituteSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     url = ApiLinkField("institute-detail", attribute="code", kwarg="code")
@@ -757,6 +770,7 @@ class InstituteSummarySerializer(serializers.Serializer):
 class ThemeSerializer(serializers.Serializer):
     """A scientific theme; filtering on a parent theme includes its sub-themes."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -770,6 +784,7 @@ class ThemeSerializer(serializers.Serializer):
 class InstituteSerializer(serializers.Serializer):
     """One of the ten CNRS institutes."""
 
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     usage_name = OptionalTextField()

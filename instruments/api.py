@@ -17,6 +17,7 @@ from core.api import (
     created_field,
     modified_field,
     precision_field,
+    record_id_field,
     source_field,
 )
 from instruments.exports import (
@@ -36,6 +37,7 @@ from partnerships.api import (
 
 
 class KindSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     url = ApiLinkField("kind-detail", attribute="code", kwarg="code")
@@ -43,6 +45,7 @@ class KindSummarySerializer(serializers.Serializer):
 
 
 class NetworkSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     name = serializers.CharField()
@@ -51,6 +54,7 @@ class NetworkSummarySerializer(serializers.Serializer):
 
 
 class InstrumentSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     title = serializers.CharField()
@@ -64,6 +68,7 @@ class PublishedInstrumentSerializer(PublishedOnlyMixin, InstrumentSummarySeriali
 
 
 class MilestoneSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     date = serializers.DateField()
     date_precision = precision_field("date", allow_null=False)
@@ -80,6 +85,7 @@ class LegacyNameSerializer(serializers.Serializer):
 class KindSerializer(serializers.Serializer):
     """A kind of cooperation instrument, with the former names it replaced."""
 
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -93,6 +99,7 @@ class KindSerializer(serializers.Serializer):
 class NetworkSerializer(serializers.Serializer):
     """A network whose nodes are instruments."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     name = serializers.CharField()
@@ -126,6 +133,7 @@ class NetworkSerializer(serializers.Serializer):
 class InstrumentSerializer(serializers.Serializer):
     """One cooperation instrument: a network, a joint project or laboratory, a programme…"""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     title = serializers.CharField()
