@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeMiddleware",
     "core.limits.AbuseLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A 404 under a record's former slug: 301 to its current address (cnrs_intl/redirects.py).
+    "cnrs_intl.redirects.OldIdentifierMiddleware",
     # axes must be last: it turns lockouts raised by the auth backend into responses.
     "axes.middleware.AxesMiddleware",
 ]

@@ -6,6 +6,7 @@ What this module adds around them: pagination with bounded ``page_size``, ``modi
 ``lang``, errors that name the parameter, throttling, and the schema of all of it.
 """
 
+import base64
 import datetime
 import difflib
 import logging
@@ -13,7 +14,7 @@ import re
 
 import django_filters
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
@@ -32,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.urls import replace_query_param
 
 from core import conditional
 from core.filters import CatalogFilterSet, MultiValueFilter, YearFilter
@@ -123,11 +125,16 @@ class CatalogFilterBackend:
         if getattr(view, "action", None) != "list":
             return queryset
         errors = {}
+        data = request.query_params
+        modified_field = getattr(view, "modified_field", None)
+        view.sort_by_modified = None
+        if modified_field and data.get("sort", "").strip() in MODIFIED_SORTS:
+            view.sort_by_modified = data.get("sort").strip()
+            data = data.copy()
+            del data["sort"]
         filterset_class = getattr(view, "filterset_class", None)
         if filterset_class is not None:
-            filterset = filterset_class(
-                data=request.query_params, queryset=queryset, request=request
-            )
+            filterset = filterset_class(data=data, queryset=queryset, request=request)
             if filterset.is_valid():
                 queryset = filterset.qs
             else:
@@ -137,7 +144,6 @@ class CatalogFilterBackend:
                         for name, messages in filterset.errors.items()
                     }
                 )
-        modified_field = getattr(view, "modified_field", None)
         raw = request.query_params.get("modified_since")
         if modified_field and raw is not None:
             since = parse_modified_since(raw)
@@ -155,6 +161,11 @@ class CatalogFilterBackend:
                 queryset = queryset.filter(**{f"{modified_field}__gte": since})
         if errors:
             raise ValidationError(errors)
+        if view.sort_by_modified:
+            descending = view.sort_by_modified.startswith("-")
+            queryset = queryset.order_by(
+                *(f"-{name}" if descending else name for name in (modified_field, "pk"))
+            )
         return queryset
 
     def get_schema_operation_parameters(self, view):
@@ -164,6 +175,20 @@ class CatalogFilterBackend:
             for name, filter_ in filterset_class.base_filters.items():
                 parameters.append(filter_parameter(name, filter_))
         if getattr(view, "modified_field", None):
+            sort = next((p for p in parameters if p["name"] == "sort"), None)
+            if sort is None:
+                parameters.append(
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "required": False,
+                        "description": MODIFIED_SORT_HELP,
+                        "schema": {"type": "string", "enum": list(MODIFIED_SORTS)},
+                    }
+                )
+            else:
+                sort["schema"]["items"]["enum"] += list(MODIFIED_SORTS)
+                sort["description"] += " " + MODIFIED_SORT_HELP
             parameters.append(
                 {
                     "name": "modified_since",
@@ -185,6 +210,14 @@ class CatalogFilterBackend:
         return parameters
 
 
+# ``sort=modified``: by modification time, then id (the order a sync wants), on every resource
+# that records one; ``-modified`` for the latest first.
+MODIFIED_SORTS = ("modified", "-modified")
+MODIFIED_SORT_HELP = (
+    "`modified`: by modification time then id, oldest first (`-modified`: latest first); with "
+    "`cursor`, a record modified during the pull comes again later with its new version."
+)
+
 PARAMETER_HELP = {
     "q": "Text search: records containing every word, in French or English.",
     "country": "ISO 3166-1 alpha-2 country code, any case (e.g. `cn`).",
@@ -196,6 +229,8 @@ PARAMETER_HELP = {
     "network": "Network slug.",
     "status": "Status from the dates on the day of the request.",
     "year": "Active at some point of that year (four digits).",
+    "ror": "A ROR id, bare or as its address: `02feahw73`, `ror.org/02feahw73` or "
+    "`https://ror.org/02feahw73`; anything else answers 400.",
 }
 
 
@@ -252,12 +287,131 @@ def filter_parameter(name: str, filter_) -> dict:
 # -- pagination --------------------------------------------------------------------------------
 
 
+def encode_cursor(key: tuple) -> str:
+    """An opaque position: ``("i", pk)`` in id order, ``("m", moment, pk)`` in modified order."""
+    if key[0] == "m":
+        text = f"m|{key[1].astimezone(datetime.UTC).isoformat()}|{key[2]}"
+    else:
+        text = f"i|{key[1]}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple | None:
+    """The position a cursor names, or ``None`` when it names none."""
+    token = token.strip()
+    if len(token) > 200:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    parts = text.split("|")
+    if parts[0] == "i" and len(parts) == 2 and WHOLE_NUMBER.fullmatch(parts[1]):
+        return ("i", int(parts[1]))
+    if parts[0] == "m" and len(parts) == 3 and WHOLE_NUMBER.fullmatch(parts[2]):
+        moment = parse_datetime(parts[1])
+        if moment is not None and timezone.is_aware(moment):
+            return ("m", moment, int(parts[2]))
+    return None
+
+
 class CatalogPagination(PageNumberPagination):
-    """``page`` and ``page_size`` (1–100); a page or size that does not exist answers 400."""
+    """``page`` and ``page_size`` (1–100); a page or size that does not exist answers 400.
+
+    ``cursor`` (opt-in; empty to start) pages by position instead: in id order, or by
+    (modification time, id) with ``sort=modified``. Each page continues after the last record
+    of the previous one, so a record unpublished, added or edited meanwhile never makes another
+    skipped or repeated; a record edited during a ``sort=modified`` pull comes again later, as
+    its new version. A cursor that names no position answers 400 naming ``cursor``.
+    """
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    cursor_query_param = "cursor"
+    cursor_mode = False
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.cursor_mode = self.cursor_query_param in request.query_params
+        if not self.cursor_mode:
+            return super().paginate_queryset(queryset, request, view)
+        return self.paginate_by_cursor(queryset, request, view)
+
+    def paginate_by_cursor(self, queryset, request, view):
+        if self.page_query_param in request.query_params:
+            raise parameter_error(
+                self.cursor_query_param,
+                _("Give either “cursor” or “page”, not both."),
+            )
+        sort = getattr(view, "sort_by_modified", None)
+        if sort is None and request.query_params.get("sort", "").strip():
+            raise parameter_error(
+                "sort",
+                _(
+                    "With “cursor”, records come in id order, or by modification with "
+                    "sort=modified (or -modified)."
+                ),
+            )
+        page_size = self.get_page_size(request)
+        raw = request.query_params.get(self.cursor_query_param, "")
+        position = None
+        if raw.strip():
+            position = decode_cursor(raw)
+            if position is None or (position[0] == "m") != (sort is not None):
+                raise parameter_error(
+                    self.cursor_query_param,
+                    _(
+                        "This cursor names no position in this list: start again with an empty "
+                        "cursor, and keep the same “sort”."
+                    ),
+                )
+        self.count = queryset.count()
+        descending = bool(sort and sort.startswith("-"))
+        if sort:
+            field = view.modified_field
+            queryset = queryset.order_by(
+                *(f"-{name}" if descending else name for name in (field, "pk"))
+            )
+            if position is not None:
+                _kind, moment, pk = position
+                after = "lt" if descending else "gt"
+                queryset = queryset.filter(
+                    Q(**{f"{field}__{after}": moment}) | Q(**{field: moment, f"pk__{after}": pk})
+                )
+        else:
+            field = None
+            queryset = queryset.order_by("pk")
+            if position is not None:
+                queryset = queryset.filter(pk__gt=position[1])
+        rows = list(queryset[: page_size + 1])
+        self.request = request
+        self.next_cursor = None
+        if len(rows) > page_size:
+            rows = rows[:page_size]
+            last = rows[-1]
+            if field:
+                self.next_cursor = encode_cursor(("m", getattr(last, field), last.pk))
+            else:
+                self.next_cursor = encode_cursor(("i", last.pk))
+        return rows
+
+    def get_paginated_response(self, data):
+        if not self.cursor_mode:
+            return super().get_paginated_response(data)
+        next_url = None
+        if self.next_cursor is not None:
+            next_url = replace_query_param(
+                self.request.build_absolute_uri(), self.cursor_query_param, self.next_cursor
+            )
+        return Response(
+            {
+                "count": self.count,
+                "next": next_url,
+                "previous": None,
+                "next_cursor": self.next_cursor,
+                "results": data,
+            }
+        )
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -309,6 +463,12 @@ class CatalogPagination(PageNumberPagination):
                     "nullable": True,
                     "description": "The previous page, with the same parameters.",
                 },
+                "next_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "With `cursor` only: the value of `cursor` for the next page "
+                    "(also in `next`); null on the last page.",
+                },
                 "results": schema,
             },
         }
@@ -328,6 +488,20 @@ class CatalogPagination(PageNumberPagination):
                 "required": False,
                 "description": f"Records per page (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+            {
+                "name": self.cursor_query_param,
+                "in": "query",
+                "required": False,
+                "description": (
+                    "Cursor paging, instead of `page`: empty (`cursor=`) for the first page, then "
+                    "the `next_cursor` of the previous page (or follow `next`). Records come in id "
+                    "order, or by modification with `sort=modified`; each page continues after the "
+                    "previous one's last record, so records unpublished, added or edited during a "
+                    "pull never make another skipped or repeated. `previous` is null. A cursor "
+                    "that names no position (or another `sort`'s) answers 400."
+                ),
+                "schema": {"type": "string", "maxLength": 200},
             },
         ]
 
@@ -627,6 +801,15 @@ def precision_field(date_field: str, *, allow_null=True):
     )
 
 
+def record_id_field():
+    return serializers.IntegerField(
+        source="pk",
+        read_only=True,
+        help_text="The record's lasting id: it never changes (a slug may), the changes feed names "
+        "the record by it, and `/<lang>/r/<type>/<id>/` redirects to its current page.",
+    )
+
+
 def created_field():
     return serializers.DateTimeField(
         source="created_at",
@@ -718,9 +901,14 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "action", None) == "list":
             if self.modified_field:
                 known.add("modified_since")
+                known.add("sort")
             paginator = self.paginator
             if paginator is not None:
-                known |= {paginator.page_query_param, paginator.page_size_query_param}
+                known |= {
+                    paginator.page_query_param,
+                    paginator.page_size_query_param,
+                    paginator.cursor_query_param,
+                }
         return known
 
     def check_parameters(self, request):
@@ -742,6 +930,7 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ThemeSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     url = ApiLinkField("theme-detail")
@@ -749,6 +938,7 @@ class ThemeSummarySerializer(serializers.Serializer):
 
 
 class InstituteSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     url = ApiLinkField("institute-detail", attribute="code", kwarg="code")
@@ -758,6 +948,7 @@ class InstituteSummarySerializer(serializers.Serializer):
 class ThemeSerializer(serializers.Serializer):
     """A scientific theme; filtering on a parent theme includes its sub-themes."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -771,6 +962,7 @@ class ThemeSerializer(serializers.Serializer):
 class InstituteSerializer(serializers.Serializer):
     """One of the ten CNRS institutes."""
 
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     usage_name = OptionalTextField()

@@ -16,6 +16,7 @@ from core.api import (
     created_field,
     modified_field,
     precision_field,
+    record_id_field,
     source_field,
 )
 from instruments.exports import (
@@ -35,6 +36,7 @@ from partnerships.api import (
 
 
 class KindSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     url = ApiLinkField("kind-detail", attribute="code", kwarg="code")
@@ -42,6 +44,7 @@ class KindSummarySerializer(serializers.Serializer):
 
 
 class NetworkSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     name = serializers.CharField()
@@ -50,6 +53,7 @@ class NetworkSummarySerializer(serializers.Serializer):
 
 
 class InstrumentSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     title = serializers.CharField()
@@ -59,6 +63,7 @@ class InstrumentSummarySerializer(serializers.Serializer):
 
 
 class MilestoneSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     date = serializers.DateField()
     date_precision = precision_field("date", allow_null=False)
@@ -75,6 +80,7 @@ class LegacyNameSerializer(serializers.Serializer):
 class KindSerializer(serializers.Serializer):
     """A kind of cooperation instrument, with the former names it replaced."""
 
+    id = record_id_field()
     code = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -88,6 +94,7 @@ class KindSerializer(serializers.Serializer):
 class NetworkSerializer(serializers.Serializer):
     """A network whose nodes are instruments."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     name = serializers.CharField()
@@ -121,6 +128,7 @@ class NetworkSerializer(serializers.Serializer):
 class InstrumentSerializer(serializers.Serializer):
     """One cooperation instrument: a network, a joint project or laboratory, a programme…"""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     acronym = OptionalTextField()
     title = serializers.CharField()

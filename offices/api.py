@@ -14,6 +14,7 @@ from core.api import (
     ReferenceFilterSet,
     created_field,
     modified_field,
+    record_id_field,
     source_field,
 )
 from offices.exports import public_countries, public_offices, public_sectors
@@ -26,6 +27,7 @@ def country_link():
 
 
 class SectorSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     url = ApiLinkField("sector-detail")
@@ -33,6 +35,7 @@ class SectorSummarySerializer(serializers.Serializer):
 
 
 class CountrySummarySerializer(serializers.Serializer):
+    id = record_id_field()
     iso2 = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, lower case.")
     name = serializers.CharField(source="__str__")
     url = country_link()
@@ -40,6 +43,7 @@ class CountrySummarySerializer(serializers.Serializer):
 
 
 class OfficeSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     city = serializers.CharField()
@@ -77,6 +81,7 @@ class ScienceServiceSerializer(serializers.Serializer):
 class SectorSerializer(serializers.Serializer):
     """One of the four geographic poles of CNRS international cooperation."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -96,6 +101,7 @@ class SectorSerializer(serializers.Serializer):
 class CountrySerializer(serializers.Serializer):
     """One ISO 3166-1 country, its sector and the offices that follow it now."""
 
+    id = record_id_field()
     iso2 = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, lower case.")
     name = serializers.CharField(source="__str__")
     sector = SectorSummarySerializer()
@@ -129,6 +135,7 @@ class CoverageSerializer(serializers.Serializer):
 class OfficeSerializer(serializers.Serializer):
     """A CNRS representative office abroad, open or closed, and the countries it follows."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     city = serializers.CharField()

@@ -80,7 +80,7 @@ class InstitutionAdmin(ImportAdminMixin, PublishableAdmin):
         InstitutionAttentionFilter,
         SourceFilter,
     ]
-    search_fields = ["slug", "name_fr", "name_en", "acronym", "ror_id"]
+    search_fields = ["slug", "name_fr", "name_en", "name_native", "acronym", "ror_id"]
     list_select_related = ["country"]
     autocomplete_fields = ["country", "parent", "offices_operated"]
     prepopulated_fields = {"slug": ("name_fr",)}
@@ -90,6 +90,7 @@ class InstitutionAdmin(ImportAdminMixin, PublishableAdmin):
             {
                 "fields": [
                     ("name_fr", "name_en"),
+                    ("name_native", "name_native_lang"),
                     ("acronym", "slug"),
                     ("kind", "country"),
                     "parent",

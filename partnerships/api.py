@@ -14,6 +14,7 @@ from core.api import (
     created_field,
     modified_field,
     precision_field,
+    record_id_field,
     source_field,
 )
 from core.models import DateStatus
@@ -29,6 +30,7 @@ from partnerships.models import Agreement, Institution
 
 
 class InstitutionSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     acronym = OptionalTextField()
@@ -42,6 +44,7 @@ class PublishedInstitutionSerializer(PublishedOnlyMixin, InstitutionSummarySeria
 
 
 class AgreementSummarySerializer(serializers.Serializer):
+    id = record_id_field()
     slug = serializers.SlugField()
     title = serializers.CharField()
     signed_on = serializers.DateField(allow_null=True)
@@ -65,9 +68,16 @@ def date_status_field():
 class InstitutionSerializer(serializers.Serializer):
     """A partner organisation, foreign or French."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     name = serializers.CharField()
     acronym = OptionalTextField()
+    name_native = OptionalTextField(
+        help_text="Its own name in its language and script (e.g. 中国科学院), when a source gives it."
+    )
+    name_native_lang = OptionalTextField(
+        help_text="The BCP 47 language tag of `name_native` (e.g. `zh-Hans`); null without it."
+    )
     kind = serializers.ChoiceField(choices=Institution.Kind.choices)
     kind_label = serializers.CharField(source="get_kind_display")
     country = CountrySummarySerializer(allow_null=True)
@@ -90,6 +100,7 @@ class InstitutionSerializer(serializers.Serializer):
 class AgreementSerializer(serializers.Serializer):
     """A signed partnership between CNRS (or the French State) and foreign institutions."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     title = serializers.CharField()
     kind = serializers.ChoiceField(choices=Agreement.Kind.choices)
@@ -117,6 +128,7 @@ class AgreementSerializer(serializers.Serializer):
 class CallSerializer(serializers.Serializer):
     """A call for joint projects, usually run under an agreement."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     title = serializers.CharField()
     status = date_status_field()
@@ -147,6 +159,7 @@ class CallSerializer(serializers.Serializer):
 class MilestoneSerializer(serializers.Serializer):
     """A dated event in the story of a cooperation."""
 
+    id = record_id_field()
     slug = serializers.SlugField()
     date = serializers.DateField()
     date_precision = precision_field("date", allow_null=False)

@@ -1,6 +1,10 @@
 """What institution, agreement, call and milestone list parameters mean, everywhere."""
 
+import re
+
+import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
@@ -38,6 +42,55 @@ class ByInstitutionFilter(QuerySetMethodFilter):
     }
 
 
+# A ROR id alone or as its address: 02feahw73, ror.org/02feahw73, https://ror.org/02feahw73.
+ROR_INPUT = re.compile(
+    r"(?:(?:https?://)?(?:www\.)?ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6}[0-9]{2})/?", re.IGNORECASE
+)
+
+
+def parse_ror(text: str) -> str | None:
+    """The ROR id (lower case) in ``text``, a bare id or its address; ``None`` if it is neither."""
+    match = ROR_INPUT.fullmatch(str(text).strip())
+    return match.group(1).lower() if match else None
+
+
+class RorField(forms.CharField):
+    """``ror``: one ROR id, bare or as its address; anything else is an error naming the value."""
+
+    default_error_messages = {
+        "invalid": _(
+            "“%(value)s” is not a ROR id: give its nine characters (e.g. 02feahw73) or its "
+            "address (https://ror.org/02feahw73)."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        # Offered on the page only once used (a link from elsewhere, an integrator's query).
+        self.selected_only = True
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return ""
+        ror_id = parse_ror(text)
+        if ror_id is None:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": text[:60]}
+            )
+        return ror_id
+
+
+class RorFilter(django_filters.CharFilter):
+    """The institution with this ROR id (``ror_id``)."""
+
+    field_class = RorField
+
+    def filter(self, qs, value):
+        return qs.filter(ror_id=value) if value else qs
+
+
 class InstitutionFilter(CatalogFilterSet):
     country = CountryFilter()
     sector = SectorFilter()
@@ -48,6 +101,7 @@ class InstitutionFilter(CatalogFilterSet):
         label=_("Kind"),
         widget=forms.CheckboxSelectMultiple,
     )
+    ror = RorFilter(label=_("ROR id"))
     sort = SortFilter(
         fields=(("name", "name"), ("acronym", "acronym"), ("country__code", "country")),
         field_labels={"name": _("Name"), "acronym": _("Acronym"), "country__code": _("Country")},

@@ -1,7 +1,9 @@
 """Partnerships: partner institutions, signed agreements, joint calls and the cooperation's milestones."""
 
 import datetime
+import re
 
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
@@ -37,6 +39,37 @@ ror_validator = RegexValidator(
 )
 
 
+# A BCP 47 language tag as the portal takes it: a language (2–3 letters), then optionally a
+# script (4 letters), a region (2 letters or 3 digits) and variants, e.g. zh, zh-Hans, sr-Latn-RS.
+LANGUAGE_TAG_PATTERN = (
+    r"^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$"
+)
+language_tag_validator = RegexValidator(
+    LANGUAGE_TAG_PATTERN,
+    _(
+        "A BCP 47 language tag: a language code, then optionally a script and a region, "
+        "separated by hyphens, e.g. zh, zh-Hans, ja, ru, ar."
+    ),
+    flags=re.IGNORECASE,
+)
+
+
+def normalize_language_tag(tag: str) -> str:
+    """The conventional case of a BCP 47 tag: ``zh-hans-cn`` → ``zh-Hans-CN``."""
+    parts = tag.strip().split("-")
+    if not parts or not parts[0]:
+        return ""
+    result = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            result.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            result.append(part.upper())
+        else:
+            result.append(part.lower())
+    return "-".join(result)
+
+
 class InstitutionQuerySet(CatalogQuerySet):
     country_lookup = "country__code"
     theme_lookup = None
@@ -60,6 +93,22 @@ class Institution(Publishable, Provenance, SourceNotes, Audited):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True, db_index=True)
+    name_native = models.CharField(
+        _("name in its own script"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The institution's own name in its language and script (e.g. 中国科学院), "
+            "only when a source gives it."
+        ),
+    )
+    name_native_lang = models.CharField(
+        _("language of that name"),
+        max_length=35,
+        blank=True,
+        validators=[language_tag_validator],
+        help_text=_("Its BCP 47 language tag, e.g. zh-Hans, ja, ru; required with the name."),
+    )
     kind = models.CharField(
         _("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER, db_index=True
     )
@@ -115,10 +164,32 @@ class Institution(Publishable, Provenance, SourceNotes, Audited):
                 condition=Q(ror_id="") | Q(ror_id__regex=ROR_PATTERN),
                 name="%(app_label)s_%(class)s_ror_format",
             ),
+            models.CheckConstraint(
+                condition=Q(name_native_lang="") | Q(name_native_lang__iregex=LANGUAGE_TAG_PATTERN),
+                name="%(app_label)s_%(class)s_native_lang_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(name_native="", name_native_lang="")
+                | (~Q(name_native="") & ~Q(name_native_lang="")),
+                name="%(app_label)s_%(class)s_native_name_with_lang",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def clean(self):
+        super().clean()
+        self.name_native = self.name_native.strip()
+        self.name_native_lang = normalize_language_tag(self.name_native_lang)
+        if self.name_native and not self.name_native_lang:
+            raise ValidationError(
+                {"name_native_lang": _("Give the language tag of the name in its own script.")}
+            )
+        if self.name_native_lang and not self.name_native:
+            raise ValidationError(
+                {"name_native": _("Give the name in its own script, or leave its language empty.")}
+            )
 
     def get_absolute_url(self):
         return reverse("institutions:detail", kwargs={"slug": self.slug})

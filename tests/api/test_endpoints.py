@@ -6,7 +6,9 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from core.models import Theme
 from instruments.models import Instrument
+from offices.models import Country
 from tests.factories import InstrumentFactory, KindFactory
 
 LISTS = [
@@ -121,7 +123,10 @@ def test_instrument_nests_only_published_relations(client, catalogue):
     response = client.get(reverse("api:instrument-detail", kwargs={"slug": "irn-bio"}))
 
     body = response.json()
+    instrument = Instrument.objects.get(slug="irn-bio")
+    assert body["id"] == instrument.pk
     assert body["kind"] == {
+        "id": instrument.kind_id,
         "code": "IRN",
         "name": "Réseau international de recherche",
         "url": "http://testserver/api/v1/kinds/IRN/",
@@ -132,6 +137,7 @@ def test_instrument_nests_only_published_relations(client, catalogue):
     assert slugs(body["milestones"]) == ["visit-2024"]
     assert body["successors"] == []
     assert body["office"] == {
+        "id": instrument.office_id,
         "slug": "beijing",
         "name": "Bureau de Pékin",
         "city": "Ville",
@@ -141,6 +147,7 @@ def test_instrument_nests_only_published_relations(client, catalogue):
     assert body["agreement"]["slug"] == "cnrs-cas"
     assert body["countries"] == [
         {
+            "id": Country.objects.get(code="CN").pk,
             "iso2": "cn",
             "name": "Chine",
             "url": "http://testserver/api/v1/countries/cn/",
@@ -149,6 +156,7 @@ def test_instrument_nests_only_published_relations(client, catalogue):
     ]
     assert body["themes"] == [
         {
+            "id": Theme.objects.get(slug="biodiversity").pk,
             "slug": "biodiversity",
             "name": "Biodiversité",
             "url": "http://testserver/api/v1/themes/biodiversity/",

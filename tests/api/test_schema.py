@@ -43,11 +43,14 @@ def test_schema_describes_every_list_parameter(client, db, prefix, viewset, base
         *viewset.filterset_class.base_filters,
         "page",
         "page_size",
+        "cursor",
         "lang",
         "Accept-Language",
     ]
     if viewset.modified_field:
         expected.append("modified_since")
+        if "sort" not in viewset.filterset_class.base_filters:
+            expected.append("sort")
     assert sorted(names) == sorted(expected)
     assert set(operation["responses"]) == {"200", "304", "400", "429"}
     assert operation["responses"]["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
