@@ -127,7 +127,8 @@ class DatedQuerySet(CatalogQuerySet):
 
     An end the sources do not give does not mean the row is still running (the reference data
     says so of its empty ends): an open end holds for one standard term (``open_end_years``,
-    the five years of CNRS cooperation tools) from the start or the last renewal; after that
+    the five years of CNRS cooperation tools) from the latest thing the sources tell of the
+    row — its start, its last renewal, or the date of the source that reports it; after that
     the dates no longer tell, and the row's status is not known either.
     """
 
@@ -169,21 +170,26 @@ class DatedQuerySet(CatalogQuerySet):
             **{f"{self.end_field}__isnull": False}
         )
 
+    # The dates that say a row was going on: its start, its renewal, its source's date.
+    reported_fields: tuple[str, ...] = ("checked_on",)
+
+    def _reported_within(self, on, years: int):
+        """The start, the renewal or the source's date falls within ``years`` before ``on``."""
+        cutoff = years_before(on, years)
+        fields = [self.start_field, self.renewal_field, *self.reported_fields]
+        condition = Q(pk__in=[])
+        for name in filter(None, fields):
+            condition |= Q(**{f"{name}__isnull": False}) & self._not_before(name, cutoff)
+        return condition
+
     def _open_end_holds(self, on):
-        """The end is given, or the start (or the last renewal) is within one standard term."""
+        """The end is given, or the sources told of the row within one standard term."""
+        given = Q(**{f"{self.end_field}__isnull": False}) | Q(
+            **{f"{self.start_field}__isnull": True}
+        )
         if not self.open_end_years:
             return Q()
-        cutoff = years_before(on, self.open_end_years)
-        holds = (
-            Q(**{f"{self.end_field}__isnull": False})
-            | Q(**{f"{self.start_field}__isnull": True})
-            | self._not_before(self.start_field, cutoff)
-        )
-        if self.renewal_field:
-            holds |= Q(**{f"{self.renewal_field}__isnull": False}) & self._not_before(
-                self.renewal_field, cutoff
-            )
-        return holds
+        return given | self._reported_within(on, self.open_end_years)
 
     def _known(self, on):
         """Rows whose dates tell their status on ``on``."""
@@ -274,10 +280,13 @@ def date_status(
     *,
     renewed=None,
     renewed_precision="day",
+    reported=None,
+    reported_precision="day",
     open_end_years=OPEN_END_YEARS,
 ) -> str:
     """Active, ended or upcoming from the dates at their precision; unknown without any date,
-    or with an open end past one standard term from the start or renewal (DatedQuerySet).
+    or with an open end past one standard term from the start, the renewal or the source's
+    date (``reported``; see DatedQuerySet).
 
     A start known only to the month has come once that month has begun; an end known only to
     the month has passed once that month is over ("December 2026" is not over on 4 December).
@@ -291,8 +300,10 @@ def date_status(
         return DateStatus.ENDED
     if end is None and start is not None and open_end_years:
         cutoff = years_before(on, open_end_years)
-        recent = [(start, start_precision)] + ([(renewed, renewed_precision)] if renewed else [])
-        if all(value < period_start(cutoff, precision) for value, precision in recent):
+        told = [(start, start_precision), (renewed, renewed_precision)]
+        told.append((reported, reported_precision))
+        known = [(value, precision) for value, precision in told if value is not None]
+        if all(value < period_start(cutoff, precision) for value, precision in known):
             return DateStatus.UNKNOWN
     return DateStatus.ACTIVE
 

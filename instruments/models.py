@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,6 +26,9 @@ from core.models import (
 )
 from offices.models import Country, Office
 from partnerships.models import Agreement, Institution, Milestone
+
+# The longest standard term a kind of tool may set (the status query tries each length).
+MAX_TERM_YEARS = 10
 
 
 class KindQuerySet(models.QuerySet):
@@ -59,6 +63,17 @@ class Kind(Provenance):
     description = models.TextField(_("description"), blank=True)
     duration = models.CharField(
         _("typical duration"), max_length=100, blank=True, help_text=_("e.g. 5 years.")
+    )
+    term_years = models.PositiveSmallIntegerField(
+        _("standard term (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TERM_YEARS)],
+        help_text=_(
+            "How long one term of this tool lasts, when CNRS sets one (5 for an IRP). A record "
+            "of it whose end the sources do not give is taken as running for one term from the "
+            "latest date the sources give, then as of unknown status. Empty: no set term."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     cnrs_tool = models.CharField(
@@ -200,6 +215,7 @@ class Network(Publishable, Provenance, Audited):
             self.ended_on,
             start_precision=self.launched_on_precision,
             end_precision=self.ended_on_precision,
+            reported=self.checked_on,
         )
 
 
@@ -209,6 +225,14 @@ RESERVED_SLUGS = ["networks", "export", "feeds"]
 
 class InstrumentQuerySet(DatedQuerySet):
     country_lookup = "countries__code"
+
+    def _open_end_holds(self, on):
+        """An open end holds for one term of the record's kind (none: no set term)."""
+        given = Q(end_on__isnull=False) | Q(start_on__isnull=True)
+        condition = given | Q(kind__term_years__isnull=True)
+        for years in range(1, MAX_TERM_YEARS + 1):
+            condition |= Q(kind__term_years=years) & self._reported_within(on, years)
+        return condition
 
     def with_lineage(self):
         """Prefetch the published predecessors and successors (with their kind) a card names."""
@@ -414,6 +438,9 @@ class Instrument(Publishable, Provenance, SourceNotes, Audited):
             self.end_on,
             start_precision=self.start_on_precision,
             end_precision=self.end_on_precision,
+            reported=self.checked_on,
+            reported_precision=self.checked_on_precision,
+            open_end_years=self.kind.term_years,
         )
 
 

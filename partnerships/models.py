@@ -287,6 +287,8 @@ class Agreement(Publishable, Provenance, SourceNotes, Audited):
             end_precision=self.expires_on_precision,
             renewed=self.renewed_on,
             renewed_precision=self.renewed_on_precision,
+            reported=self.checked_on,
+            reported_precision=self.checked_on_precision,
         )
 
 
@@ -298,6 +300,7 @@ class CallQuerySet(DatedQuerySet):
     end_field = "closes_on"
     # A call with no deadline given is taken as open for a year from its opening, no longer.
     open_end_years = 1
+    reported_fields = ()
 
     def _dated(self):
         return super()._dated() | Q(projects_start__isnull=False)

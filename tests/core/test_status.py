@@ -11,7 +11,7 @@ import pytest
 from core.models import DateStatus, date_status, period_end, period_start, today
 from instruments.models import Instrument
 from partnerships.models import Agreement, Call
-from tests.factories import AgreementFactory, CallFactory, InstrumentFactory
+from tests.factories import AgreementFactory, CallFactory, InstrumentFactory, KindFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,12 @@ ON = datetime.date(2026, 12, 4)
 )
 def test_an_open_end_holds_for_one_standard_term(start, precision, expected):
     assert date_status(start, None, on=ON, start_precision=precision) == expected
-    row = InstrumentFactory(start_on=start, start_on_precision=precision, end_on=None)
+    row = InstrumentFactory(
+        kind=KindFactory(code="IRP", term_years=5),
+        start_on=start,
+        start_on_precision=precision,
+        end_on=None,
+    )
     for status in ("active", "unknown"):
         found = Instrument.objects.with_status(status, on=ON).filter(pk=row.pk).exists()
         assert found == (status == expected)
@@ -153,8 +158,28 @@ def test_a_recent_renewal_keeps_an_old_agreement_in_force():
     ]
 
 
+def test_a_recent_source_keeps_an_open_end_running_for_one_term_of_its_kind():
+    lab = KindFactory(code="IRL", term_years=5)
+    reported = InstrumentFactory(
+        kind=lab, start_on=datetime.date(1995, 1, 1), end_on=None, checked_on=ON.replace(year=2024)
+    )
+    silent = InstrumentFactory(kind=lab, start_on=datetime.date(1995, 1, 1), end_on=None)
+    # UMIFRE and other standing structures have no set term: an open end holds.
+    standing = InstrumentFactory(
+        kind=KindFactory(code="UMIFRE"), start_on=datetime.date(1995, 1, 1), end_on=None
+    )
+    rows = Instrument.objects.filter(pk__in=[reported.pk, silent.pk, standing.pk])
+    assert set(rows.active(ON)) == {reported, standing}
+    assert list(rows.with_status("unknown", on=ON)) == [silent]
+    assert silent.date_status == DateStatus.UNKNOWN
+    assert reported.date_status == DateStatus.ACTIVE
+    assert standing.date_status == DateStatus.ACTIVE
+
+
 def test_an_old_open_end_is_active_only_during_its_term():
-    row = InstrumentFactory(start_on=datetime.date(2011, 1, 1), end_on=None)
+    row = InstrumentFactory(
+        kind=KindFactory(code="IRP", term_years=5), start_on=datetime.date(2011, 1, 1), end_on=None
+    )
     rows = Instrument.objects.filter(pk=row.pk)
     assert [year for year in range(2010, 2018) if rows.during_year(year).exists()] == list(
         range(2011, 2017)
