@@ -29,6 +29,9 @@ from partnerships.models import Agreement, Institution, Milestone
 
 # The longest standard term a kind of tool may set (the status query tries each length).
 MAX_TERM_YEARS = 10
+# Kinds this portal names for records no source gives a code (fixtures/kinds.toml): their code is
+# a filter key, not a code to show beside a record.
+DESCRIPTIVE_CODES = frozenset({"PROGRAMME", "INFRASTRUCTURE", "OTHER"})
 
 
 class KindQuerySet(models.QuerySet):
@@ -99,6 +102,11 @@ class Kind(Provenance):
                 name="%(app_label)s_%(class)s_code_upper",
             )
         ]
+
+    @property
+    def shown_code(self) -> str:
+        """The code to show beside a record: empty for a kind the portal named itself."""
+        return "" if self.code in DESCRIPTIVE_CODES else self.code
 
     def __str__(self):
         return f"{self.code} – {self.name}"
