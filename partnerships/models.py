@@ -487,8 +487,9 @@ class Milestone(Publishable, Provenance, SourceNotes, Audited):
         verbose_name_plural = _("milestones")
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.title}"
+        # Office facts from the reference data may have no date.
+        return f"{self.date:%Y-%m-%d} {self.title}" if self.date else self.title
 
     @property
     def is_past(self) -> bool:
-        return self.date <= today()
+        return self.date is not None and self.date <= today()
