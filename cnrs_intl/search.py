@@ -3,7 +3,7 @@
 The engine is ``core.search``; this registry lives in the site layer because it names every domain
 app's models. ``core/migrations/0003_search_indexes.py`` froze these documents into its GIN
 indexes, ``cnrs_intl/migrations/0001_instrument_search_codes.py`` the instrument's unit numbers and codes,
-``0002_instrument_search_city.py`` its city: change a document with a new migration (a test
+``0003_instrument_search_city.py`` its city: change a document with a new migration (a test
 compares them).
 """
 

@@ -306,7 +306,12 @@ def test_of_kind_finds_current_instruments_by_legacy_name():
 
 
 def test_agreement_active_uses_signature_and_expiry():
-    AgreementFactory(slug="in-force", signed_on=D(1978, 10, 1), expires_on=None)
+    # Signed long ago with no expiry, renewed within one term: in force.
+    AgreementFactory(
+        slug="in-force", signed_on=D(1978, 10, 1), expires_on=None, renewed_on=D(2023, 10, 19)
+    )
+    # Signed long ago with no expiry and nothing since: its status is not known.
+    AgreementFactory(slug="silent", signed_on=D(1978, 10, 1), expires_on=None)
     AgreementFactory(slug="expired", signed_on=D(2000, 1, 1), expires_on=D(2005, 1, 1))
     AgreementFactory(slug="future", signed_on=D(2030, 1, 1))
 

@@ -91,6 +91,7 @@ BAD_VALUES = {
     "kind": "XYZ",
     "institute": "ABC",
     "institution": "hidden-institution",
+    "ror": "not-a-ror-id",
     "network": "draft-network",
     "status": "sleeping",
     "year": "abc",

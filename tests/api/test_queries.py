@@ -73,6 +73,7 @@ QUERIES = {
     "agreement": 6,
     "call": 6,
     "milestone": 7,
+    "key-figure": 2,
 }
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 DEPARTMENT = "https://international.cnrs.fr/en/department/"
 # The dossier of a country with offices and a science service but no other record, whatever
 # the number of offices.
-DOSSIER_QUERIES = 10
+DOSSIER_QUERIES = 13
 NBSP = "\u00a0"
 
 
@@ -102,7 +102,7 @@ def test_who_to_contact_comes_before_the_counts_and_the_record_lists(client, pre
     positions = [
         content.index('id="section-office"'),
         content.index('class="dossier-counts"'),
-        content.index('id="section-instruments"'),
+        content.index('class="toc'),
     ]
 
     assert positions == sorted(positions)

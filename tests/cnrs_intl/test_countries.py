@@ -33,7 +33,7 @@ D = datetime.date
 
 # The queries each page takes, whatever the number of rows (see the end of the module).
 INDEX_QUERIES = 3
-DOSSIER_QUERIES = 18  # with the instruments' lineage line: predecessors and successors
+DOSSIER_QUERIES = 19  # with the instruments' lineage line: predecessors and successors
 
 
 def url(name, lang="en", **kwargs):

@@ -60,7 +60,9 @@ def test_home_counts_what_holds_today_each_linking_to_its_list(client):
     OfficeFactory(slug="open")
     OfficeFactory(slug="closed", opened=1990, closed=2000)
     AgreementFactory(slug="in-force")
-    AgreementFactory(slug="expired", expires_on=datetime.date(2021, 1, 1))
+    AgreementFactory(
+        slug="expired", signed_on=datetime.date(2015, 1, 1), expires_on=datetime.date(2021, 1, 1)
+    )
     CallFactory(slug="open-call", closes_on=timezone.localdate() + datetime.timedelta(days=30))
     CallFactory(slug="closed-call")
 

@@ -322,7 +322,7 @@ def test_typo_fallback_uses_the_trigram_indexes():
 def test_the_search_index_migrations_match_the_search_documents():
     """0003 froze every document; the site layer's rebuilt some (cnrs_intl 0001, 0002: the instrument's)."""
     frozen = dict(importlib.import_module("core.migrations.0003_search_indexes").SEARCH_DOCUMENTS)
-    for name in ("0001_instrument_search_codes", "0002_instrument_search_city"):
+    for name in ("0001_instrument_search_codes", "0003_instrument_search_city"):
         frozen.update(importlib.import_module(f"cnrs_intl.migrations.{name}").SEARCH_DOCUMENTS)
 
     assert frozen == SEARCH_DOCUMENTS

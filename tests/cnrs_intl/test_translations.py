@@ -44,7 +44,7 @@ def test_the_french_catalogue_compiles(tmp_path):
 def test_the_interface_speaks_french_under_fr(client):
     response = client.get("/fr/")
 
-    assertContains(response, '<h2 id="figures-heading">Chiffres clés</h2>', html=False)
+    assertContains(response, '<h2 id="figures-heading">Chiffres publiés</h2>', html=False)
     assertContains(response, "Aller au contenu principal")
 
 

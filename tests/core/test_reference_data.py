@@ -426,8 +426,8 @@ def test_malformed_value_fails_naming_file_and_record(reference_db, fixtures_cop
     rows_before = row_counts()
     edit(
         fixtures_copy / "key_figures.toml",
-        'slug = "gdri-2014"\norder = 12\nvalue = 101',
-        'slug = "gdri-2014"\norder = 12\nvalue = "a hundred and one"',
+        'slug = "gdri-2014"\norder = 12\nkind = "GDRI"\non_home_page = false\nvalue = 101',
+        'slug = "gdri-2014"\norder = 12\nkind = "GDRI"\non_home_page = false\nvalue = "a hundred and one"',
     )
 
     with pytest.raises(CommandError) as error:

@@ -226,7 +226,9 @@ def test_china_dossier_gives_the_embassy_science_service_from_the_cnc_slides(cli
 
     assert '<a href="/en/offices/beijing/">CNRS Office in Beijing</a>' in block
     assert 'href="mailto:science.pekin-amba@diplomatie.gouv.fr"' in block
-    assert "Source: Slides (2025): the CNC, Franco-Chinese carbon-neutrality network" in block
+    assert (
+        "Source: Slides (2025): the CNC, Centre franco-chinois sur la Neutralité Carbone" in block
+    )
 
 
 def test_uncovered_country_dossier_gives_the_department(client, reference_db):
