@@ -9,12 +9,14 @@ from tests.factories import (
     CallFactory,
     InstitutionFactory,
     InstrumentFactory,
+    KeyFigureFactory,
     MilestoneFactory,
     NetworkFactory,
     OfficeFactory,
 )
 
 MORE = {
+    "key-figure": lambda c, n: KeyFigureFactory.create_batch(n, countries="CN"),
     "office": lambda c, n: OfficeFactory.create_batch(n, country=c.china, sector=c.asia),
     "network": lambda c, n: [
         network.countries.set([c.china])
@@ -73,7 +75,7 @@ QUERIES = {
     "agreement": 6,
     "call": 6,
     "milestone": 7,
-    "key-figure": 2,
+    "key-figure": 4,
 }
 
 
@@ -85,6 +87,9 @@ def test_every_list_has_a_query_count():
 def test_list_queries_do_not_grow_with_the_rows(
     client, django_assert_num_queries, catalogue, basename
 ):
+    if basename == "key-figure":
+        # The shared catalogue holds no published figure: one to start from.
+        KeyFigureFactory(countries="CN")
     few = listed(client, django_assert_num_queries, basename)
 
     added = MORE.get(basename, lambda c, n: [])(catalogue, 20)
