@@ -656,6 +656,10 @@ class CatalogAutoSchema(AutoSchema):
             "`If-Modified-Since`): no body.",
             "headers": {**RATE_LIMIT_HEADERS, **CACHE_HEADERS},
         }
+        responses["414"] = {
+            "description": "The address is longer than the server takes (query string over its "
+            "limit): shorten it.",
+        }
         responses["429"] = {
             "description": "Too many requests from this address: wait `Retry-After` seconds.",
             "headers": {
