@@ -92,7 +92,8 @@ class OldIdentifierMiddleware:
         except Resolver404:
             return response
         value = next((match.kwargs[k] for k in IDENTIFIER_KWARGS if k in match.kwargs), None)
-        if not value or len(str(value)) > 255:
+        # A NUL byte can name no record (and PostgreSQL refuses it in a query): the 404 stands.
+        if not value or len(str(value)) > 255 or "\x00" in str(value):
             return response
         language = get_language_from_path(request.path_info)
         with translation.override(language or translation.get_language()):
