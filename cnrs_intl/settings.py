@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "health_check",
     "core",
     "offices",
     "partnerships",

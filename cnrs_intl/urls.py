@@ -14,6 +14,9 @@ urlpatterns = [
     # Staff second factor, before the admin's own URLs (core/two_factor.py).
     path(f"{settings.ADMIN_URL}two-factor/", two_factor.verify, name="two-factor-verify"),
     path(f"{settings.ADMIN_URL}two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path(
+        f"{settings.ADMIN_URL}two-factor/recovery/", two_factor.recovery, name="two-factor-recovery"
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # 200, or 503 naming the failing component (database, cache, storage): cnrs_intl/health.py

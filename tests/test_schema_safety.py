@@ -10,7 +10,14 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.admin.conftest import DERCI, client_for, staff
 from tests.admin.helpers import admin_url, form_data
-from tests.factories import CountryFactory, CoverageFactory, InstrumentFactory, OfficeFactory
+from tests.factories import (
+    CountryFactory,
+    CoverageFactory,
+    InstrumentFactory,
+    KindFactory,
+    LegacyNameFactory,
+    OfficeFactory,
+)
 
 PROJECT_APPS = ["core", "offices", "partnerships", "instruments", "cnrs_intl"]
 
@@ -24,8 +31,11 @@ INTERNAL_APPS = {
     "otp_totp": "a staff member's authenticator goes with the account",
     "otp_static": "recovery codes go with the account and their device",
 }
-# Rows that are parts of one record, edited as its inline, kept by its history and brought
-# back by its undelete: deleting the record deletes its parts (tests/admin/test_history.py).
+# The exceptions, decided (issue 13): rows that are parts of one record, edited as its inline,
+# kept by its history and brought back by its undelete (tests/admin/test_history.py). They mean
+# nothing without their owner, so PROTECT would only make staff delete them one by one first;
+# CASCADE stays, and is never silent: the admin's delete confirmation lists every part it will
+# delete with the owner (tested below), and anything else pointing at the owner PROTECTs it.
 OWNED_PARTS = {
     ("offices.Coverage", "office"): "a country an office covers, with its years",
     ("instruments.LegacyName", "kind"): "a former name of an instrument kind",
@@ -52,6 +62,97 @@ def test_no_business_foreign_key_cascades():
         offending.append(f"{model._meta.label}.{field.name}")
 
     assert offending == [], "use PROTECT (or SET_NULL) for: " + ", ".join(offending)
+
+
+def test_the_owned_parts_are_exactly_the_cascading_business_keys():
+    """The exception list names only keys that exist and still cascade: none left stale."""
+    cascading = {(model._meta.label, field.name) for model, field in cascading_foreign_keys()}
+
+    assert set(OWNED_PARTS) <= cascading
+
+
+@pytest.mark.django_db
+def test_deleting_an_office_in_the_admin_lists_the_coverages_it_deletes_with_it():
+    from offices.models import Coverage, Office
+
+    japan, korea = CountryFactory(code="JP"), CountryFactory(code="KR")
+    office = OfficeFactory(slug="tokyo", country=japan, name_en="Tokyo")
+    CoverageFactory(office=office, country=japan, start_year=1994)
+    CoverageFactory(office=office, country=korea, start_year=2001)
+    client = client_for(staff(DERCI, "derci"))
+    url = admin_url(Office, "delete", office.pk)
+
+    confirmation = client.get(url)
+
+    html = confirmation.content.decode()
+    assert confirmation.status_code == HTTPStatus.OK
+    for coverage in Coverage.objects.filter(office=office):
+        assert str(coverage) in html
+    assert "All of the following related items will be deleted" in html
+    assert "<li>Coverages: 2</li>" in html
+
+    deleted = client.post(url, {"post": "yes"})
+
+    assert deleted.status_code == HTTPStatus.FOUND
+    assert not Office.objects.filter(pk=office.pk).exists()
+    assert not Coverage.objects.filter(office_id=office.pk).exists()
+    # Not lost: the history keeps every part, for the undelete (tests/admin/test_history.py).
+    assert Coverage.history.filter(office_id=office.pk, history_type="-").count() == 2
+
+
+@pytest.mark.django_db
+def test_an_office_that_records_still_follow_is_not_deleted_and_the_admin_says_why():
+    from offices.models import Coverage, Office
+
+    japan = CountryFactory(code="JP")
+    office = OfficeFactory(slug="tokyo", country=japan, name_en="Tokyo")
+    CoverageFactory(office=office, country=japan)
+    instrument = InstrumentFactory(slug="followed", office=office)
+    client = client_for(staff(DERCI, "derci"))
+    url = admin_url(Office, "delete", office.pk)
+
+    confirmation = client.get(url)
+    refused = client.post(url, {"post": "yes"})
+
+    html = confirmation.content.decode()
+    assert "would require deleting the following protected related objects" in html
+    assert str(instrument) in html
+    assert refused.status_code == HTTPStatus.OK
+    assert Office.objects.filter(pk=office.pk).exists()
+    assert Coverage.objects.filter(office=office).count() == 1
+
+
+@pytest.mark.django_db
+def test_deleting_a_kind_in_the_admin_lists_its_former_names():
+    from instruments.models import Kind, LegacyName
+
+    kind = KindFactory(code="IRP")
+    former = LegacyNameFactory(kind=kind, code="LIA")
+    client = client_for(staff(DERCI, "derci"))
+    url = admin_url(Kind, "delete", kind.pk)
+
+    confirmation = client.get(url)
+
+    assert confirmation.status_code == HTTPStatus.OK
+    assert str(former) in confirmation.content.decode()
+    client.post(url, {"post": "yes"})
+    assert not LegacyName.objects.filter(pk=former.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_kind_that_instruments_still_have_is_not_deleted():
+    from instruments.models import Kind
+
+    instrument = InstrumentFactory(slug="an-irn")
+    kind = instrument.kind
+    LegacyNameFactory(kind=kind, code="GDRI")
+    client = client_for(staff(DERCI, "derci"))
+
+    refused = client.post(admin_url(Kind, "delete", kind.pk), {"post": "yes"})
+
+    assert "protected related objects" in refused.content.decode()
+    assert Kind.objects.filter(pk=kind.pk).exists()
+    assert kind.legacy_names.count() == 1
 
 
 def test_history_keeps_no_cascading_key():

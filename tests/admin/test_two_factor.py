@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.admin.conftest import DERCI, staff
@@ -250,3 +250,141 @@ def test_without_the_setting_the_password_is_enough(db, settings):
     password_step(client)
 
     assert client.get(reverse("admin:index")).status_code == HTTPStatus.OK
+
+
+# -- recovery codes, self-service --------------------------------------------------------------
+
+
+def signed_in(client, device):
+    """Password and a fresh app code: a verified staff session."""
+    allow_code_reuse(device)
+    password_step(client)
+    client.post(reverse("two-factor-verify"), {"otp_token": current_code(device)})
+    assert client.get(reverse("admin:index")).status_code == HTTPStatus.OK
+    return client
+
+
+def listed_codes(page) -> list[str]:
+    return re.findall(r"<li><code>([a-z0-9]+)</code></li>", page.content.decode())
+
+
+def test_the_recovery_page_shows_how_many_codes_are_left(db):
+    staff(DERCI, "derci")
+    device, codes, _page = enrol(Client())
+    first = Client()
+    password_step(first)
+    first.post(reverse("two-factor-verify"), {"otp_token": codes[0]})
+    client = signed_in(Client(headers={"Accept-Language": "en"}), device)
+
+    page = client.get(reverse("two-factor-recovery"))
+    index = client.get(reverse("admin:index"))
+
+    html = page.content.decode()
+    assert page.status_code == HTTPStatus.OK
+    assert "You have 9 unused recovery codes left, of 10." in html
+    # No code is ever shown again.
+    assert not any(code in html for code in codes)
+    assert listed_codes(page) == []
+    # The admin's user links lead to it.
+    assert f'href="{reverse("two-factor-recovery")}"' in index.content.decode()
+
+
+def test_a_new_set_needs_an_app_code_and_replaces_the_old_codes(db, caplog):
+    staff(DERCI, "derci")
+    device, old_codes, _page = enrol(Client())
+    client = signed_in(Client(headers={"Accept-Language": "en"}), device)
+    allow_code_reuse(device)
+    caplog.clear()
+
+    with caplog.at_level("INFO", logger="security"):
+        refused = client.post(reverse("two-factor-recovery"), {"otp_token": "000000"})
+        # A recovery code does not renew the set it belongs to.
+        TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+        with_recovery = client.post(reverse("two-factor-recovery"), {"otp_token": old_codes[0]})
+        TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+        renewed = client.post(reverse("two-factor-recovery"), {"otp_token": current_code(device)})
+
+    assert refused.status_code == with_recovery.status_code == HTTPStatus.OK
+    assert "not valid" in refused.content.decode()
+    assert listed_codes(refused) == listed_codes(with_recovery) == []
+    new_codes = listed_codes(renewed)
+    assert renewed.status_code == HTTPStatus.OK
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(new_codes)
+    assert (
+        renewed["Cache-Control"].startswith("max-age=0") or "no-cache" in renewed["Cache-Control"]
+    )
+    events = [json.loads(r.getMessage()) for r in caplog.records if r.name == "security"]
+    assert [(e["event"], e["outcome"]) for e in events] == [
+        ("recovery_codes_renewed", "failure"),
+        ("recovery_codes_renewed", "failure"),
+        ("recovery_codes_renewed", "success"),
+    ]
+    text = " ".join(r.getMessage() for r in caplog.records)
+    assert not any(code in text for code in new_codes + old_codes)
+
+    # The old codes no longer sign in; a new one does, once.
+    old = Client()
+    password_step(old)
+    assert old.post(reverse("two-factor-verify"), {"otp_token": old_codes[1]}).status_code == 200
+    assert old.get(reverse("admin:index")).status_code == HTTPStatus.FOUND
+    # (That wrong code made the recovery device wait: a later attempt.)
+    StaticDevice.objects.update(throttling_failure_count=0)
+    new = Client()
+    password_step(new)
+    assert new.post(reverse("two-factor-verify"), {"otp_token": new_codes[0]}).status_code == 302
+    assert new.get(reverse("admin:index")).status_code == HTTPStatus.OK
+    StaticDevice.objects.update(throttling_failure_count=0)
+    again = Client()
+    password_step(again)
+    assert again.post(reverse("two-factor-verify"), {"otp_token": new_codes[0]}).status_code == 200
+    assert StaticToken.objects.count() == 9
+
+
+def test_the_last_recovery_code_asks_for_a_new_set(db):
+    staff(DERCI, "derci")
+    _device, codes, _page = enrol(Client())
+    StaticToken.objects.exclude(token=codes[0]).delete()
+    client = Client(headers={"Accept-Language": "en"})
+    password_step(client)
+
+    used = client.post(
+        reverse("two-factor-verify"), {"otp_token": codes[0], "next": reverse("admin:index")}
+    )
+    index = client.get(used["Location"])
+    page = client.get(reverse("two-factor-recovery"))
+
+    assert used.status_code == HTTPStatus.FOUND
+    html = index.content.decode()
+    assert "You have used your last recovery code: generate a new set now." in html
+    assert f'<a href="{reverse("two-factor-recovery")}">' in html
+    assert "You have 0 unused recovery codes left" in page.content.decode()
+    assert "You have no recovery code left" in page.content.decode()
+
+
+def test_the_recovery_page_needs_the_second_factor(db):
+    staff(DERCI, "derci")
+    enrol(Client())
+    anonymous = Client().get(reverse("two-factor-recovery"))
+    password_only = Client()
+    password_step(password_only)
+
+    response = password_only.get(reverse("two-factor-recovery"))
+    posted = password_only.post(reverse("two-factor-recovery"), {"otp_token": "123456"})
+
+    assert anonymous.status_code == HTTPStatus.FOUND
+    assert anonymous["Location"].startswith(reverse("admin:login"))
+    assert response["Location"].startswith(reverse("two-factor-verify"))
+    assert posted["Location"].startswith(reverse("two-factor-verify"))
+    assert StaticToken.objects.count() == 10
+
+
+def test_the_recovery_page_in_french(db):
+    staff(DERCI, "derci")
+    device, _codes, _page = enrol(Client())
+    client = signed_in(Client(headers={"Accept-Language": "fr"}), device)
+
+    html = client.get(reverse("two-factor-recovery")).content.decode()
+
+    assert "Il vous reste 10 codes de secours inutilisés sur 10." in html
+    assert "Générer de nouveaux codes de secours" in html
