@@ -34,6 +34,7 @@ messages: install
 run: install
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_reference_data
+	$(PY) manage.py publish_open_data
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production stack locally: gunicorn on PostgreSQL + Redis behind nginx (deploy/serve.sh).

@@ -1,8 +1,9 @@
 """The open-data dump: the whole published catalogue as JSON and CSV files, with a README and
 the licence (Licence Ouverte / Open Licence 2.0, Etalab), and what changed since a date.
 
-Written by ``manage.py export_open_data DIR [--since DATE]`` and offered as a zip on the
-``/<lang>/open-data/`` page. Instruments is the top layer, so this module may read every app.
+Written by ``manage.py export_open_data DIR [--since DATE]``; published as dated releases (with
+``CHANGES``, ``SHA256SUMS`` and a Frictionless ``datapackage.json``) by ``manage.py
+publish_open_data``, which the ``/<lang>/open-data/`` page lists: a request never builds one. Instruments is the top layer, so this module may read every app.
 """
 
 import csv
@@ -10,17 +11,18 @@ import datetime
 import decimal
 import hashlib
 import json
-import shutil
+import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.files import File
-from django.core.files.storage import default_storage
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -67,12 +69,11 @@ from partnerships.exports import (
 )
 from partnerships.models import Agreement, Call, Institution, Milestone
 
-# Bump when the files' shape changes, so cached archives are rebuilt.
+# Bump when the files' shape changes, so the next ``publish_open_data`` makes a new release.
 FORMAT_VERSION = "3"
 LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-ARCHIVE_NAME = "cnrs-international-open-data.zip"
-STORAGE_FOLDER = "open-data"
+ARCHIVE_NAME = "cnrs-international-open-data.zip"  # the latest release's zip
 
 
 @dataclass(frozen=True)
@@ -580,12 +581,137 @@ informations, y compris commercialement, sous réserve d'en mentionner la patern
 """
 
 
-# -- the downloadable archive ---------------------------------------------------------------------
+# -- releases: built by ``manage.py publish_open_data``, never during a request ------------------
+
+RELEASE_PREFIX = "cnrs-international-"
+RELEASE_PATTERN = re.compile(r"^cnrs-international-(\d{4}-\d{2}-\d{2})(?:-(\d+))?$")
+CHECKSUMS = "SHA256SUMS"
+CHANGES = "CHANGES"
+DATAPACKAGE = "datapackage.json"
+FILE_NAMES = [
+    *(f"{resource.name}.{ext}" for resource in RESOURCES for ext in ("json", "csv")),
+    "README.md",
+    "LICENCE.txt",
+]
+RELEASE_FILES = [*FILE_NAMES, CHANGES, DATAPACKAGE, CHECKSUMS]
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "zip": "application/zip",
+}
+# The files whose bytes say whether the catalogue changed (README and LICENCE carry the date).
+DATA_FILES = [f"{resource.name}.{ext}" for resource in RESOURCES for ext in ("json", "csv")]
+
+
+def releases_root() -> Path:
+    """``settings.OPEN_DATA_ROOT``, or ``<MEDIA_ROOT>/open-data`` when it is not set."""
+    configured = getattr(settings, "OPEN_DATA_ROOT", "")
+    return Path(configured) if configured else Path(settings.MEDIA_ROOT) / "open-data"
+
+
+def content_type(name: str) -> str:
+    return CONTENT_TYPES.get(name.rsplit(".", 1)[-1], "text/plain; charset=utf-8")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Release:
+    """One published release: a folder of files and a zip of them beside it."""
+
+    name: str
+    folder: Path
+
+    @property
+    def archive(self) -> Path:
+        return self.folder.with_name(f"{self.name}.zip")
+
+    @property
+    def day(self) -> datetime.date:
+        return datetime.date.fromisoformat(RELEASE_PATTERN.match(self.name).group(1))
+
+    @property
+    def number(self) -> int:
+        return int(RELEASE_PATTERN.match(self.name).group(2) or 1)
+
+    def package(self) -> dict:
+        return json.loads((self.folder / DATAPACKAGE).read_text(encoding="utf-8"))
+
+    @property
+    def created(self) -> str:
+        return self.package()["created"]
+
+    @property
+    def size(self) -> int:
+        return self.archive.stat().st_size
+
+    @property
+    def archive_sha256(self) -> str:
+        return (self.folder.with_name(f"{self.name}.zip.sha256")).read_text().split()[0]
+
+    def checksums(self) -> dict[str, str]:
+        sums = {}
+        for line in (self.folder / CHECKSUMS).read_text(encoding="utf-8").splitlines():
+            digest, name = line.split(maxsplit=1)
+            sums[name.lstrip("*")] = digest
+        return sums
+
+    def files(self) -> list[dict]:
+        sums = self.checksums()
+        return [
+            {"name": name, "size": (self.folder / name).stat().st_size, "sha256": sums.get(name)}
+            for name in RELEASE_FILES
+            if (self.folder / name).is_file()
+        ]
+
+
+def releases() -> list[Release]:
+    """The complete releases, newest first (a folder counts once its zip and checksums exist)."""
+    root = releases_root()
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.iterdir():
+        if not (folder.is_dir() and RELEASE_PATTERN.match(folder.name)):
+            continue
+        release = Release(folder.name, folder)
+        if (folder / CHECKSUMS).is_file() and release.archive.is_file():
+            found.append(release)
+    return sorted(found, key=lambda r: (r.day, r.number), reverse=True)
+
+
+def latest_release() -> Release | None:
+    found = releases()
+    return found[0] if found else None
+
+
+def find_release(name: str) -> Release | None:
+    if not RELEASE_PATTERN.match(name):
+        return None
+    return next((release for release in releases() if release.name == name), None)
+
+
+def next_release_name(day: datetime.date) -> str:
+    root = releases_root()
+    name = f"{RELEASE_PREFIX}{day:%Y-%m-%d}"
+    number = 1
+    while (root / name).exists() or (root / f"{name}.zip").exists():
+        number += 1
+        name = f"{RELEASE_PREFIX}{day:%Y-%m-%d}-{number}"
+    return name
 
 
 def fingerprint() -> str:
-    """Changes whenever a published record, a reference row or the files' shape changes."""
-    parts = [FORMAT_VERSION]
+    """Changes whenever a record, a reference row, the day (statuses) or the files' shape does."""
+    parts = [FORMAT_VERSION, str(timezone.localdate())]
     models = [resource.model for resource in RESOURCES] + [Coverage, LegacyName]
     for model in models:
         history = model.history.aggregate(count=Count("history_id"), last=Max("history_date"))
@@ -598,81 +724,358 @@ def fingerprint() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def archive_path() -> str:
-    """The current archive in the media storage, built first when the catalogue changed."""
-    name = f"{STORAGE_FOLDER}/cnrs-international-{fingerprint()}.zip"
-    if default_storage.exists(name):
-        return name
-    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryFile() as spool:
+# -- CHANGES: the difference between two releases' files -----------------------------------------
+
+
+def _keyed(path: Path, resource: Resource) -> dict:
+    if not path.is_file():
+        return {}
+    key = header(resource.columns())[0]
+    return {str(item[key]): item for item in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def release_changes(folder: Path, previous: Release | None) -> dict:
+    """Per resource, the identifiers created, updated and removed since ``previous``.
+
+    Read from the two releases' JSON files, so it says exactly what a copy of the previous
+    release must change (a renamed record is removed under its old identifier, created under
+    its new one; a record whose embedded names changed is updated).
+    """
+    changes = {}
+    for resource in RESOURCES:
+        new = _keyed(folder / f"{resource.name}.json", resource)
+        old = _keyed(previous.folder / f"{resource.name}.json", resource) if previous else {}
+        changes[resource.name] = {
+            "created": sorted(set(new) - set(old)),
+            "updated": sorted(key for key in set(new) & set(old) if new[key] != old[key]),
+            "removed": sorted(set(old) - set(new)),
+        }
+    return changes
+
+
+def changes_text(name: str, generated, previous: Release | None, changes: dict) -> str:
+    lines = [f"CNRS International open data, release {name} ({json_value(generated)})", ""]
+    if previous is None:
+        lines += ["First release: every record is created.", ""]
+    else:
+        lines += [f"Changes since release {previous.name} ({previous.created}).", ""]
+    for resource, change in changes.items():
+        counts = ", ".join(f"{len(change[action])} {action}" for action in change)
+        lines.append(f"{resource}: {counts}")
+        if previous is None:
+            continue
+        for action, identifiers in change.items():
+            for identifier in identifiers:
+                lines.append(f"  {action} {identifier}")
+    return "\n".join(lines) + "\n"
+
+
+# -- datapackage.json (Frictionless Data Package) -------------------------------------------------
+
+DATETIME_KEYS = {"created", "modified"}
+CSV_DIALECT = {"delimiter": ",", "doubleQuote": True, "header": True}
+
+
+def field_type(key: str, keys: set, values: list) -> tuple[str, str | None]:
+    """(Frictionless type, format) of a field, from its name and the values it holds."""
+    if key in DATETIME_KEYS:
+        return "datetime", None
+    if f"{key}_precision" in keys:
+        return "string", None  # YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source
+    present = [value for value in values if value is not None]
+    if not present:
+        return "string", None
+    if all(isinstance(value, bool) for value in present):
+        return "boolean", None
+    if all(isinstance(value, int) and not isinstance(value, bool) for value in present):
+        return "integer", None
+    if all(isinstance(value, int | float) and not isinstance(value, bool) for value in present):
+        return "number", None
+    if all(isinstance(value, list) for value in present):
+        return "array", None
+    if all(
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in present
+    ):
+        return "date", None
+    if key.endswith("url") or key == "website":
+        return "string", "uri"
+    return "string", None
+
+
+def field_descriptions(resource: Resource) -> dict[str, str]:
+    """English descriptions of a resource's fields: the README's, else the column's label."""
+    described = {}
+    for names, text in KEY_FIGURE_FIELDS.items() if resource.name == "key_figures" else ():
+        for name in names.split(", "):
+            described[name] = text
+    with translation.override("en"):
+        for column in resource.columns():
+            label = str(column.label)
+            if column.translated:
+                for code, language in (("fr", "French"), ("en", "English")):
+                    described.setdefault(f"{column.key}_{code}", f"{label} ({language})")
+            else:
+                described.setdefault(column.key, label)
+    return described
+
+
+def resource_schema(resource: Resource, items: list[dict], *, for_csv: bool) -> dict:
+    keys = header(resource.columns())
+    descriptions = field_descriptions(resource)
+    fields = []
+    for key in keys:
+        kind, fmt = field_type(key, set(keys), [item.get(key) for item in items])
+        description = descriptions.get(key, key)
+        if kind == "array" and for_csv:
+            kind = "string"
+            description += f" (a list, values joined with “{SEPARATOR}”)"
+        elif f"{key}_precision" in keys:
+            description += " (ISO 8601 at the source's precision: YYYY, YYYY-MM or YYYY-MM-DD)"
+        elif kind == "datetime":
+            description += " (ISO 8601, UTC)"
+        field = {"name": key, "type": kind, "description": description}
+        if fmt:
+            field["format"] = fmt
+        fields.append(field)
+    return {"fields": fields, "primaryKey": [keys[0]]}
+
+
+def datapackage(folder: Path, name: str, generated, fingerprint_value: str) -> dict:
+    resources = []
+    with translation.override("en"):
+        for resource in RESOURCES:
+            items = json.loads((folder / f"{resource.name}.json").read_text(encoding="utf-8"))
+            for ext in ("csv", "json"):
+                path = folder / f"{resource.name}.{ext}"
+                entry = {
+                    "name": f"{resource.name}-{ext}".replace("_", "-"),
+                    "path": path.name,
+                    "title": f"{resource.name} ({ext.upper()})",
+                    "description": str(resource.description),
+                    "format": ext,
+                    "mediatype": content_type(path.name).split(";")[0],
+                    "encoding": "utf-8",
+                    "bytes": path.stat().st_size,
+                    "hash": f"sha256:{sha256(path)}",
+                    "schema": resource_schema(resource, items, for_csv=ext == "csv"),
+                }
+                if ext == "csv":
+                    entry["profile"] = "tabular-data-resource"
+                    entry["dialect"] = CSV_DIALECT
+                else:
+                    entry["profile"] = "data-resource"
+                resources.append(entry)
+    for file_name, description in (
+        ("README.md", "What the files hold, field by field."),
+        ("LICENCE.txt", LICENCE_NAME),
+        (CHANGES, "What changed since the previous release: identifiers per resource."),
+    ):
+        path = folder / file_name
+        resources.append(
+            {
+                "name": file_name.lower().replace(".", "-"),
+                "path": file_name,
+                "description": description,
+                "format": file_name.rsplit(".", 1)[1] if "." in file_name else "txt",
+                "mediatype": content_type(file_name).split(";")[0],
+                "encoding": "utf-8",
+                "bytes": path.stat().st_size,
+                "hash": f"sha256:{sha256(path)}",
+            }
+        )
+    return {
+        "profile": "data-package",
+        "name": "cnrs-international",
+        "id": name,
+        "title": "CNRS International — open data",
+        "description": "The published catalogue of the CNRS international cooperation network.",
+        "version": name.removeprefix(RELEASE_PREFIX),
+        "created": json_value(generated),
+        "homepage": "https://international.cnrs.fr/",
+        "licenses": [{"name": "etalab-2.0", "path": LICENCE_URL, "title": LICENCE_NAME}],
+        "contributors": [{"title": "CNRS – CNRS International", "role": "publisher"}],
+        "x_fingerprint": fingerprint_value,
+        "resources": resources,
+    }
+
+
+# -- publishing -----------------------------------------------------------------------------------
+
+
+def _same_data(folder: Path, release: Release) -> bool:
+    old = release.checksums()
+    return all(old.get(name) == sha256(folder / name) for name in DATA_FILES)
+
+
+def publish_release(*, force: bool = False) -> Release | None:
+    """Build a new release when the catalogue changed since the last one; ``None`` otherwise.
+
+    Built in a temporary folder beside the releases and moved into place at the end, so the
+    page never lists a half-written release.
+    """
+    root = releases_root()
+    root.mkdir(parents=True, exist_ok=True)
+    previous = latest_release()
+    current = fingerprint()
+    if previous is not None and not force and previous.package().get("x_fingerprint") == current:
+        return None
+    generated = timezone.now()
+    with tempfile.TemporaryDirectory(dir=root, prefix=".building-") as building:
+        folder = Path(building) / "release"
         write_open_data(folder)
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(Path(folder).iterdir()):
-                archive.write(path, arcname=path.name)
-        spool.seek(0)
-        saved = default_storage.save(name, File(spool))
-    for other in default_storage.listdir(STORAGE_FOLDER)[1]:
-        if f"{STORAGE_FOLDER}/{other}" not in (name, saved):
-            default_storage.delete(f"{STORAGE_FOLDER}/{other}")
-    return saved
+        if previous is not None and not force and _same_data(folder, previous):
+            return None
+        name = next_release_name(timezone.localdate(generated))
+        changes = release_changes(folder, previous)
+        (folder / CHANGES).write_text(
+            changes_text(name, generated, previous, changes), encoding="utf-8"
+        )
+        package = datapackage(folder, name, generated, current)
+        (folder / DATAPACKAGE).write_text(
+            json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        listed = [*FILE_NAMES, CHANGES, DATAPACKAGE]
+        (folder / CHECKSUMS).write_text(
+            "".join(f"{sha256(folder / file)}  {file}\n" for file in listed), encoding="utf-8"
+        )
+        archive = Path(building) / "release.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for file in RELEASE_FILES:
+                zipped.write(folder / file, arcname=f"{name}/{file}")
+        (root / f"{name}.zip.sha256").write_text(f"{sha256(archive)}  {name}.zip\n")
+        os.replace(archive, root / f"{name}.zip")
+        os.replace(folder, root / name)  # last: the release exists once its folder does
+    return Release(name, root / name)
 
 
-FILE_NAMES = [
-    *(f"{resource.name}.{ext}" for resource in RESOURCES for ext in ("json", "csv")),
-    "README.md",
-    "LICENCE.txt",
-]
-CONTENT_TYPES = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "txt": "text/plain; charset=utf-8",
-}
+# -- the page and the downloads: they only read what the command stored ---------------------------
 
 
 class OpenDataView(TemplateView):
-    """The open-data page: the licence, the files, the API."""
+    """The open-data page: the licence, the releases, the files, the API."""
 
     template_name = "open_data/open_data.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        found = releases()
+        context["releases"] = found
+        context["latest"] = found[0] if found else None
         context["resources"] = RESOURCES
         context["licence_name"] = LICENCE_NAME
         context["licence_url"] = LICENCE_URL
+        context["structured_data"] = dataset_json_ld(self.request, found[0] if found else None)
         return context
 
 
+def dataset_json_ld(request, release: Release | None) -> dict:
+    """schema.org ``Dataset`` (DCAT-style) for the latest release, one distribution per file."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": "CNRS International — open data",
+        "description": str(
+            _(
+                "The published catalogue of the CNRS international cooperation network: offices, "
+                "countries, instruments, networks, agreements, institutions, calls and milestones."
+            )
+        ),
+        "url": request.build_absolute_uri(request.path),
+        "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        "isAccessibleForFree": True,
+        "inLanguage": ["fr", "en"],
+        "publisher": {"@type": "Organization", "name": "CNRS – CNRS International"},
+    }
+    if release is None:
+        return data
+    data["version"] = release.name.removeprefix(RELEASE_PREFIX)
+    data["dateModified"] = release.created
+    distribution = [
+        {
+            "@type": "DataDownload",
+            "name": f"{release.name}.zip",
+            "encodingFormat": "application/zip",
+            "contentUrl": request.build_absolute_uri(
+                reverse("open-data-release-archive", kwargs={"release": release.name})
+            ),
+            "contentSize": f"{release.size} B",
+            "sha256": release.archive_sha256,
+        }
+    ]
+    for item in release.files():
+        distribution.append(
+            {
+                "@type": "DataDownload",
+                "name": item["name"],
+                "encodingFormat": content_type(item["name"]).split(";")[0],
+                "contentUrl": request.build_absolute_uri(
+                    reverse(
+                        "open-data-release-file",
+                        kwargs={"release": release.name, "name": item["name"]},
+                    )
+                ),
+                "contentSize": f"{item['size']} B",
+            }
+        )
+    data["distribution"] = distribution
+    return data
+
+
+def stored_file(path: Path, name: str):
+    return FileResponse(
+        path.open("rb"), content_type=content_type(name), as_attachment=True, filename=name
+    )
+
+
+def no_release():
+    raise Http404(_("No open-data release has been published yet."))
+
+
 def download_archive(request):
+    """The latest release's zip."""
+    release = latest_release() or no_release()
     return conditional.serve(
         request,
-        lambda: FileResponse(
-            default_storage.open(archive_path(), "rb"),
-            content_type="application/zip",
-            as_attachment=True,
-            filename=ARCHIVE_NAME,
-        ),
-        etag_parts=(FORMAT_VERSION,),
+        lambda: stored_file(release.archive, release.archive.name),
+        etag_parts=(release.name,),
         streamed=True,
     )
 
 
 def download_file(request, name):
-    if name not in FILE_NAMES:
-        raise Http404("No such open-data file.")
+    """One file of the latest release."""
+    if name not in RELEASE_FILES:
+        raise Http404(_("No such open-data file."))
+    release = latest_release() or no_release()
     return conditional.serve(
-        request, lambda: open_data_file(name), etag_parts=(FORMAT_VERSION,), streamed=True
+        request,
+        lambda: stored_file(release.folder / name, name),
+        etag_parts=(release.name,),
+        streamed=True,
     )
 
 
-def open_data_file(name):
-    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
-    with default_storage.open(archive_path(), "rb") as stored, zipfile.ZipFile(stored) as archive:
-        with archive.open(name) as member:
-            shutil.copyfileobj(member, spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]],
-        as_attachment=True,
-        filename=name,
+def download_release_archive(request, release):
+    found = find_release(release)
+    if found is None:
+        raise Http404(_("No such open-data release."))
+    return conditional.serve(
+        request,
+        lambda: stored_file(found.archive, found.archive.name),
+        etag_parts=(found.name,),
+        streamed=True,
+    )
+
+
+def download_release_file(request, release, name):
+    found = find_release(release)
+    if found is None:
+        raise Http404(_("No such open-data release."))
+    if name not in RELEASE_FILES or not (found.folder / name).is_file():
+        raise Http404(_("No such open-data file."))
+    return conditional.serve(
+        request,
+        lambda: stored_file(found.folder / name, name),
+        etag_parts=(found.name,),
+        streamed=True,
     )

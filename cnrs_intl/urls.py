@@ -54,7 +54,17 @@ urlpatterns += i18n_patterns(
     path(
         f"open-data/{open_data.ARCHIVE_NAME}", open_data.download_archive, name="open-data-archive"
     ),
+    path(
+        "open-data/<str:release>.zip",
+        open_data.download_release_archive,
+        name="open-data-release-archive",
+    ),
     path("open-data/<str:name>", open_data.download_file, name="open-data-file"),
+    path(
+        "open-data/<str:release>/<str:name>",
+        open_data.download_release_file,
+        name="open-data-release-file",
+    ),
     prefix_default_language=True,
 )
 

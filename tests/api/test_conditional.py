@@ -166,6 +166,9 @@ def test_the_etag_follows_the_language(client, settled):
 
 
 def test_open_data_files_answer_304(client, settled):
+    from cnrs_intl.open_data import publish_release
+
+    publish_release()  # the files are served from a release, never built on a request
     address = localized("open-data-file", name="themes.json")
     first = client.get(address)
     assert first.status_code == HTTPStatus.OK

@@ -1,4 +1,6 @@
-"""The open-data dump: files, licence, the delta since a date, and the download page."""
+"""The open-data dump: files, licence, the delta since a date, and the download page.
+
+Releases themselves (publish_open_data, CHANGES, checksums): test_open_data_releases.py."""
 
 import csv
 import datetime
@@ -8,12 +10,11 @@ import zipfile
 from http import HTTPStatus
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from cnrs_intl.open_data import RESOURCES
+from cnrs_intl.open_data import RESOURCES, releases
 from instruments.models import Instrument
 from tests.factories import InstrumentFactory, KindFactory
 
@@ -177,49 +178,39 @@ def url(url_name, lang="en", **kwargs):
 
 
 def test_open_data_page_explains_the_licence_and_links_the_files_and_api(client, catalogue):
+    call_command("publish_open_data", stdout=io.StringIO())
+    (release,) = releases()
+
     response = client.get(url("open-data"))
 
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "Licence Ouverte / Open Licence version 2.0" in html
-    assert f'href="{url("open-data-archive")}"' in html
-    assert f'href="{url("open-data-file", name="instruments.csv")}"' in html
+    assert f'href="{url("open-data-release-archive", release=release.name)}"' in html
+    file_url = url("open-data-release-file", release=release.name, name="instruments.csv")
+    assert f'href="{file_url}"' in html
     assert f'href="{reverse("api:docs")}"' in html
     assert f'href="{reverse("api:schema")}"' in html
 
 
 def test_archive_holds_the_dump_without_drafts(client, catalogue):
+    call_command("publish_open_data", stdout=io.StringIO())
     response = client.get(url("open-data-archive"))
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(archive.namelist()) == 2 * len(RESOURCES) + 2
-    instruments = json.loads(archive.read("instruments.json"))
+    # The files, README, LICENCE, CHANGES, datapackage.json and SHA256SUMS, in a dated folder.
+    assert len(archive.namelist()) == 2 * len(RESOURCES) + 5
+    (instruments_name,) = [n for n in archive.namelist() if n.endswith("/instruments.json")]
+    instruments = json.loads(archive.read(instruments_name))
     assert [item["slug"] for item in instruments] == ["future-irn", "irn-bio", "irp-physics"]
     text = "".join(archive.read(name).decode() for name in archive.namelist())
     assert [marker for marker in DRAFT_MARKERS if marker in text] == []
 
 
-def test_archive_is_built_once_and_rebuilt_after_a_change(client, catalogue):
-    client.get(url("open-data-archive"))
-    first = default_storage.listdir("open-data")[1]
-    client.get(url("open-data-file", name="README.md"))
-    second = default_storage.listdir("open-data")[1]
-
-    InstrumentFactory(slug="brand-new", kind=catalogue.irn)
-    response = client.get(url("open-data-file", name="instruments.json"))
-
-    third = default_storage.listdir("open-data")[1]
-    assert len(first) == 1
-    assert second == first
-    assert len(third) == 1
-    assert third != first
-    slugs = [item["slug"] for item in json.loads(b"".join(response.streaming_content))]
-    assert slugs == ["future-irn", "brand-new", "irn-bio", "irp-physics"]
-
-
 def test_one_file_downloads_alone_and_unknown_names_are_not_found(client, catalogue):
+    call_command("publish_open_data", stdout=io.StringIO())
     csv_response = client.get(url("open-data-file", name="calls.csv"))
     missing = client.get(url("open-data-file", name="secrets.csv"))
 
