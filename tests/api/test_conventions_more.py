@@ -1,15 +1,20 @@
 """One convention each, continued: XLSX streamed as it is built, French collation on
 PostgreSQL, closed sets as enums in the OpenAPI schema."""
 
+import csv
 import datetime
 import io
 
 import openpyxl
+import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import slugify
 
 from core.exports import xlsx_chunks
+from tests.factories import AgreementFactory, CountryFactory, InstitutionFactory
 
 
 def localized(url_name, lang="en", **kwargs):
@@ -88,3 +93,48 @@ def test_country_dossier_as_xlsx_is_streamed_one_sheet_per_part(client, catalogu
     assert isinstance(response, StreamingHttpResponse)
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert len(workbook.sheetnames) > 1
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the ICU collation is PostgreSQL's (SQLite keeps its order)",
+)
+
+
+@postgresql_only
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_french_titles_sort_with_their_letter_on_every_channel(client, lang):
+    china = CountryFactory(code="CN")
+    for name in ("Fjord institute", "École normale", "Delta lab", "zèbre"):
+        InstitutionFactory(slug=slugify(name), name_fr=name, name_en=name, country=china)
+    for title in ("Fjord accord", "Échange", "Delta accord"):
+        AgreementFactory(slug=slugify(title), title_fr=title, title_en=title)
+    expected_institutions = ["delta-lab", "ecole-normale", "fjord-institute", "zebre"]
+    expected_agreements = ["delta-accord", "echange", "fjord-accord"]
+
+    page = client.get(localized("institutions:list", lang))
+    assert [i.slug for i in page.context["object_list"]] == expected_institutions
+    page = client.get(localized("institutions:list", lang), {"sort": "-name"})
+    assert [i.slug for i in page.context["object_list"]] == expected_institutions[::-1]
+    api = client.get(reverse("api:institution-list"), {"sort": "name"}).json()["results"]
+    assert [i["slug"] for i in api] == expected_institutions
+    response = client.get(localized("institutions:export-csv", lang), {"sort": "name"})
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    slugs = [row[0] for row in csv.reader(io.StringIO(content))][1:]
+    assert slugs == expected_institutions
+
+    page = client.get(localized("partnerships:list", lang), {"sort": "title"})
+    assert [a.slug for a in page.context["object_list"]] == expected_agreements
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_collation_is_french_icu():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collprovider, colllocale FROM pg_collation WHERE collname = 'fr_icu'"
+            if connection.pg_version >= 170000
+            else "SELECT collprovider, colliculocale FROM pg_collation WHERE collname = 'fr_icu'"
+        )
+        assert cursor.fetchone() == ("i", "fr-u-kn-true")
