@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import cache_control
@@ -24,6 +25,7 @@ from cnrs_intl.activity import (
     with_record_counts,
 )
 from cnrs_intl.contacts import who_to_contact
+from core import jsonld
 from core.filters import sort_key
 from core.map import office_map
 from core.models import DateStatus, KeyFigure, Publishable, Theme, today
@@ -365,7 +367,45 @@ class CountryDetailView(TemplateView):
                 "ended_calls": list_url("calls:list", country=[iso2], status=["ended"]),
             },
         )
+        context["structured_data"] = country_json_ld(self.request, country, context)
         return context
+
+
+def country_json_ld(request, country, context):
+    """The dossier as a schema.org ``CollectionPage`` about the country, naming (``mentions``)
+    what the page lists as running now: instruments, agreements in force, networks, open calls;
+    and the office that follows the country as its contact."""
+    data = jsonld.record(
+        request, country, "CollectionPage", _("CNRS and %(country)s") % {"country": country}
+    )
+    data["inLanguage"] = translation.get_language()
+    data["publisher"] = jsonld.CNRS
+    data["about"] = {"@type": "Country", "name": str(country), "identifier": str(country.code)}
+    mentions = [
+        *(
+            jsonld.reference(request, instrument, "ResearchProject", instrument.title)
+            for _kind, group in context["instrument_groups"]
+            for instrument in group
+        ),
+        *(
+            jsonld.reference(request, agreement, "Project", agreement.title)
+            for agreement in context["agreements"]
+        ),
+        *(
+            jsonld.reference(request, network, "Organization", network.name)
+            for network in context["networks"]
+        ),
+        *(jsonld.reference(request, call, "Grant", call.title) for call in context["calls"]),
+    ]
+    if mentions:
+        data["mentions"] = mentions
+    offices = [
+        jsonld.reference(request, coverage.office, "GovernmentOffice", coverage.office.name)
+        for coverage in context["current_coverages"]
+    ]
+    if offices:
+        data["provider"] = offices
+    return data
 
 
 # -- search --

@@ -8,13 +8,12 @@ downloads beside the public lists (one language, readable cells) and the open-da
 import csv
 import datetime
 import decimal
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
@@ -229,6 +228,7 @@ def csv_response(filename: str, header, rows) -> StreamingHttpResponse:
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MOMENT_FORMAT = 'yyyy-mm-dd"T"hh:mm:ss"Z"'
+XLSX_ROWS_PER_CHUNK = 200
 
 
 def xlsx_cell(value):
@@ -258,26 +258,107 @@ def sheet_title(text: str) -> str:
     return cleaned.strip()[:31] or "Sheet"
 
 
-def xlsx_response(filename: str, sheets) -> FileResponse:
-    """A workbook with one sheet per ``(title, header, rows)``.
+class ZipSink:
+    """A write-only, unseekable file for ``zipfile``: what is written waits in ``take()``.
 
-    openpyxl's write-only mode keeps only the current row in memory; the file is spooled to
-    disk past a few megabytes and streamed from there.
+    ``zipfile`` writes to an unseekable file with data descriptors (sizes after each member),
+    so every byte can leave as soon as it is written.
     """
-    from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(sheet_title(title))
-        sheet.append([str(label) for label in header])
-        for row in rows:
-            sheet.append([xlsx_moment(sheet, xlsx_cell(value)) for value in row])
-    if not workbook.worksheets:
-        workbook.create_sheet("Sheet")
-    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
-    workbook.save(spool)
-    spool.seek(0)
-    response = FileResponse(spool, content_type=XLSX_TYPE)
+    def __init__(self):
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def xlsx_chunks(sheets, *, language: str, rows_per_chunk: int = XLSX_ROWS_PER_CHUNK):
+    """A workbook with one sheet per ``(title, header, rows)``, as bytes while it is built.
+
+    openpyxl's write-only mode writes each row as it comes; here its worksheet writer writes
+    straight into the zip member (not into a temporary file), and the zip goes to a
+    ``ZipSink`` emptied every ``rows_per_chunk`` rows: the first bytes leave before the first row
+    is read, and only a chunk's rows are ever held. The other parts of the file (properties,
+    styles, workbook, manifest) are written as openpyxl's ``ExcelWriter.write_data`` writes them;
+    styles come after the sheets, so a cell's style (a UTC moment, a text marked as text) is known
+    by then.
+    """
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.packaging.extended import ExtendedProperties
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.styles.stylesheet import write_stylesheet
+    from openpyxl.workbook._writer import WorkbookWriter
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+    from openpyxl.writer.theme import theme_xml
+    from openpyxl.xml.constants import (
+        ARC_APP,
+        ARC_CORE,
+        ARC_ROOT_RELS,
+        ARC_STYLE,
+        ARC_THEME,
+        ARC_WORKBOOK,
+        ARC_WORKBOOK_RELS,
+    )
+    from openpyxl.xml.functions import tostring
+
+    sink = ZipSink()
+    with translation.override(language):
+        workbook = Workbook(write_only=True)
+        workbook.properties.modified = timezone.now().astimezone(datetime.UTC).replace(tzinfo=None)
+        archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        writer = ExcelWriter(workbook, archive)
+        archive.writestr(ARC_APP, tostring(ExtendedProperties().to_tree()))
+        archive.writestr(ARC_CORE, tostring(workbook.properties.to_tree()))
+        archive.writestr(ARC_THEME, theme_xml)
+        yield sink.take()
+        sheets = list(sheets) or [("Sheet", [], [])]
+        for index, (title, header, rows) in enumerate(sheets, 1):
+            sheet = workbook.create_sheet(sheet_title(title))
+            sheet._id = index
+            with archive.open(sheet.path[1:], "w", force_zip64=True) as member:
+                sheet._writer = WorksheetWriter(sheet, out=member)
+                sheet._writer.write_top()
+                if header:
+                    sheet.append([str(label) for label in header])
+                for count, row in enumerate(rows, 1):
+                    sheet.append([xlsx_moment(sheet, xlsx_cell(value)) for value in row])
+                    if count % rows_per_chunk == 0:
+                        yield sink.take()
+                sheet.close()
+            writer.manifest.append(sheet)
+            if sheet._writer._rels:
+                archive.writestr(
+                    get_rels_path(sheet.path)[1:], tostring(sheet._writer._rels.to_tree())
+                )
+            yield sink.take()
+        archive.writestr(ARC_STYLE, tostring(write_stylesheet(workbook)))
+        book = WorkbookWriter(workbook)
+        archive.writestr(ARC_ROOT_RELS, book.write_root_rels())
+        archive.writestr(ARC_WORKBOOK, book.write())
+        archive.writestr(ARC_WORKBOOK_RELS, book.write_rels())
+        writer.manifest._write(archive, workbook)
+        archive.close()
+    yield sink.take()
+
+
+def xlsx_response(filename: str, sheets) -> StreamingHttpResponse:
+    """A workbook with one sheet per ``(title, header, rows)``, streamed as it is built
+    (``xlsx_chunks``), in the language of the request."""
+    response = StreamingHttpResponse(
+        xlsx_chunks(sheets, language=translation.get_language()), content_type=XLSX_TYPE
+    )
     return attachment(response, filename)
 
 

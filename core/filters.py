@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import collation
 from core.models import DateStatus, Institute, Theme
 from core.search import search_queryset
 
@@ -210,7 +211,8 @@ class SortFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         if value:
-            qs = qs.order_by(*qs.query.order_by, "pk")
+            # Titles and names in French order on PostgreSQL (core/collation.py).
+            qs = qs.order_by(*collation.collated(qs.model, qs.query.order_by), "pk")
         return qs
 
 
@@ -253,6 +255,15 @@ class CatalogFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return search_queryset(queryset, value, self.search_fields)
+
+    @property
+    def qs(self):
+        # Without a ``sort``, the model's own order, titles and names in French order on
+        # PostgreSQL (core/collation.py); a list given an order of its own keeps it.
+        if not getattr(self, "_collated", False):
+            self._qs = collation.default_order(super().qs)
+            self._collated = True
+        return self._qs
 
     @property
     def active_filters(self) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from core import jsonld
 from core.dates import precise_iso
 from core.models import published_prefetch
 from core.views import FilteredListView, PublishedDetailView
@@ -10,7 +11,7 @@ from instruments.models import Instrument, Network
 from partnerships.models import Institution, Milestone
 
 # The organisation every instrument is a cooperation of, for schema.org.
-CNRS = {"@type": "ResearchOrganization", "name": "CNRS", "url": "https://www.cnrs.fr/"}
+CNRS = jsonld.CNRS
 
 
 class InstrumentListView(FilteredListView):
@@ -128,3 +129,31 @@ class NetworkDetailView(PublishedDetailView):
             published_prefetch("institutions", Institution, "country"),
             published_prefetch("milestones", Milestone),
         )
+
+    def json_ld(self):
+        return network_json_ld(self.request, self.object)
+
+
+def network_json_ld(request, network):
+    """A network as a schema.org ``Organization`` of CNRS whose members are its nodes (each a
+    ``ResearchProject``, as on its own page) and its institutions."""
+    data = jsonld.record(request, network, "Organization", network.name)
+    data["parentOrganization"] = CNRS
+    jsonld.add_text(data, "alternateName", network.acronym)
+    jsonld.add_text(data, "description", network.description)
+    jsonld.add_date(data, "foundingDate", network.launched_on, network.launched_on_precision)
+    jsonld.add_date(data, "dissolutionDate", network.ended_on, network.ended_on_precision)
+    if network.website:
+        data["sameAs"] = [network.website]
+    members = [
+        jsonld.reference(request, node, "ResearchProject", node.title)
+        for node in getattr(network, "published_nodes", [])
+    ] + [
+        jsonld.reference(request, institution, "Organization", institution.name)
+        for institution in getattr(network, "published_institutions", [])
+    ]
+    if members:
+        data["member"] = members
+    jsonld.add_text(data, "areaServed", jsonld.countries(network.countries.all()))
+    jsonld.add_text(data, "keywords", jsonld.keywords(network.themes.all()))
+    return data

@@ -1,5 +1,8 @@
 """Public pages for agreements, partner institutions and calls for proposals."""
 
+from django.urls import reverse
+
+from core import jsonld
 from core.models import published_prefetch
 from core.views import FilteredListView, PublishedDetailView
 from offices.models import Office
@@ -37,6 +40,36 @@ class AgreementDetailView(PublishedDetailView):
             published_prefetch("calls", Call),
             published_prefetch("milestones", Milestone),
         )
+
+    def json_ld(self):
+        return agreement_json_ld(self.request, self.object)
+
+
+def agreement_json_ld(request, agreement):
+    """An agreement as a schema.org ``Project`` of CNRS with its parties as members; its kind as
+    the URL of the agreements of that kind."""
+    data = jsonld.record(request, agreement, "Project", agreement.title)
+    kind_list = f"{reverse('partnerships:list')}?kind={agreement.kind}"
+    data["additionalType"] = request.build_absolute_uri(kind_list)
+    data["parentOrganization"] = jsonld.CNRS
+    jsonld.add_text(data, "description", agreement.summary)
+    jsonld.add_date(data, "foundingDate", agreement.signed_on, agreement.signed_on_precision)
+    jsonld.add_date(data, "dissolutionDate", agreement.expires_on, agreement.expires_on_precision)
+    if agreement.document:
+        data["subjectOf"] = {
+            "@type": "DigitalDocument",
+            "encodingFormat": "application/pdf",
+            "url": request.build_absolute_uri(agreement.document.url),
+        }
+    parties = [
+        jsonld.reference(request, party, "Organization", party.name)
+        for party in getattr(agreement, "published_parties", [])
+    ]
+    if parties:
+        data["member"] = parties
+    jsonld.add_text(data, "areaServed", jsonld.countries(agreement.countries.all()))
+    jsonld.add_text(data, "keywords", jsonld.keywords(agreement.themes.all()))
+    return data
 
 
 # -- institutions --
@@ -155,3 +188,30 @@ class CallDetailView(PublishedDetailView):
             "themes",
             published_prefetch("funders", Institution),
         )
+
+    def json_ld(self):
+        return call_json_ld(self.request, self.object)
+
+
+def call_json_ld(request, call):
+    """A call for proposals as a schema.org ``Grant`` offered (``Offer``) from its opening to its
+    deadline, by its funders; its own page (the funders' call page) as ``sameAs``."""
+    data = jsonld.record(request, call, ["Grant", "Offer"], call.title)
+    jsonld.add_text(data, "description", call.description)
+    jsonld.add_date(data, "validFrom", call.opens_on, call.opens_on_precision)
+    jsonld.add_date(data, "validThrough", call.closes_on, call.closes_on_precision)
+    if call.url:
+        data["sameAs"] = [call.url]
+    funders = [
+        jsonld.reference(request, funder, "Organization", funder.name)
+        for funder in getattr(call, "published_funders", [])
+    ]
+    data["funder"] = funders or [jsonld.CNRS]
+    data["offeredBy"] = data["funder"]
+    if call.agreement_id and call.agreement.is_published:
+        data["isRelatedTo"] = jsonld.reference(
+            request, call.agreement, "Project", call.agreement.title
+        )
+    jsonld.add_text(data, "eligibleRegion", jsonld.countries(call.countries.all()))
+    jsonld.add_text(data, "keywords", jsonld.keywords(call.themes.all()))
+    return data
