@@ -5,9 +5,11 @@ widgets, upload a photo, save it as a draft (not on the public site), publish it
 site), edit it, and bring the earlier version back from its history.
 """
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from PIL import Image
 
@@ -23,10 +25,19 @@ EDITED = "Probe network on coastal biodiversity, renamed"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def role(name):
+    """A role made by the data migration core/0004_roles; made again when a flush by an earlier
+    transactional test removed it and serialized_rollback did not bring it back (seen on
+    PostgreSQL after the admin accessibility tests)."""
+    if not Group.objects.filter(name=name).exists():
+        importlib.import_module("core.migrations.0004_roles").create_roles(django_apps, None)
+    return Group.objects.get(name=name)
+
+
 @pytest.fixture
 def derci_editor(site):
     user = UserFactory(username="derci-browser", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="DERCI editor"))
+    user.groups.add(role("DERCI editor"))
     return user
 
 
